@@ -1,0 +1,122 @@
+"""Plain dataclasses shared by the core modules (no I/O, no UI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class Subscription:
+    """One `[[feed]]` entry of feeds.toml."""
+
+    url: str
+    title: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Enclosure:
+    url: str
+    type: str | None = None
+    length: int | None = None
+
+
+@dataclass(slots=True)
+class ParsedArticle:
+    """An entry as parsed from a feed; all strings already sanitized.
+
+    `guid` is never empty: the parser substitutes a stable fallback id (hash of link/title/date)
+    when the feed gives none. `content_html` is sanitized HTML (nh3); `text` is its plain-text
+    rendering used for search and compare.
+    """
+
+    guid: str
+    title: str
+    link: str | None = None
+    author: str | None = None
+    published: datetime | None = None  # timezone-aware UTC
+    updated: datetime | None = None
+    summary_html: str = ""
+    content_html: str = ""
+    text: str = ""
+    enclosures: list[Enclosure] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None  # the site's home page
+    articles: list[ParsedArticle]
+    warning: str | None = None  # e.g. feedparser bozo message; not a failure
+    kind: str = "rss"  # rss | atom | rdf | json | text
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """Outcome of one conditional GET. Exactly one of body / not_modified / error is meaningful."""
+
+    url: str  # the requested URL
+    final_url: str | None = None  # after redirects
+    status: int | None = None
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    error: str | None = None  # one line, user-facing, says what happened
+    retry_after: float | None = None  # seconds, when the server asked us to back off
+    elapsed: float = 0.0
+
+
+@dataclass(slots=True)
+class FeedRow:
+    """A feed as the store knows it (for the feed pane and `list`)."""
+
+    id: int
+    url: str
+    title: str | None
+    site_url: str | None
+    tags: list[str]
+    total: int
+    unread: int
+    starred: int
+    error: str | None
+    last_success: datetime | None
+    last_attempt: datetime | None
+
+
+@dataclass(slots=True)
+class ArticleRow:
+    """An article as listed (cheap: no body)."""
+
+    id: int
+    feed_id: int
+    feed_title: str | None
+    title: str
+    link: str | None
+    author: str | None
+    published: datetime | None
+    read: bool
+    starred: bool
+
+
+@dataclass(slots=True)
+class Article:
+    """A full article (with body) as stored."""
+
+    id: int
+    feed_id: int
+    feed_title: str | None
+    feed_url: str
+    guid: str
+    title: str
+    link: str | None
+    author: str | None
+    published: datetime | None
+    read: bool
+    starred: bool
+    content_html: str
+    text: str
+    full_text: str | None  # extracted from the web page by `f`, cached
+    enclosures: list[Enclosure] = field(default_factory=list)
