@@ -1,0 +1,189 @@
+"""Refresh: fetch many feeds concurrently, parse across cores, store each feed atomically.
+
+The CLI and the TUI both call `refresh_feeds`. Progress is reported through a callback with
+`FeedDone` events, so callers can draw a progress bar or update unread counts live. Errors are
+recorded per feed and never end the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.config import Settings, resolve_location
+from newsreader.fetch import Fetcher, FetchSettings
+from newsreader.models import ParsedFeed, Subscription
+from newsreader.parse import ParseError, parse_feed
+from newsreader.store import Store
+
+# Bodies smaller than this are parsed in the event loop's thread pool rather than shipped to a
+# process: pickling costs more than it saves for tiny feeds.
+_INLINE_PARSE_BYTES = 16 * 1024
+
+
+@dataclass(slots=True)
+class FeedDone:
+    url: str
+    status: str  # "new" | "unchanged" | "error" | "skipped"
+    new: int = 0
+    message: str | None = None
+    elapsed: float = 0.0
+
+
+@dataclass(slots=True)
+class RefreshSummary:
+    total: int = 0
+    ok: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    new_articles: int = 0
+    failures: list[FeedDone] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def add(self, ev: FeedDone) -> None:
+        if ev.status == "error":
+            self.failed += 1
+            self.failures.append(ev)
+        elif ev.status == "unchanged":
+            self.unchanged += 1
+        elif ev.status == "skipped":
+            self.skipped += 1
+        else:
+            self.ok += 1
+        self.new_articles += ev.new
+
+
+def fetch_settings(settings: Settings) -> FetchSettings:
+    return FetchSettings(
+        max_bytes=settings.max_bytes,
+        read_timeout=settings.timeout,
+        deadline=settings.deadline,
+        max_connections=settings.max_connections,
+        per_host=settings.per_host,
+    )
+
+
+def make_executor(workers: int | None = None) -> Executor:
+    """A process pool for parsing (forkserver: safe to start from a threaded program)."""
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    try:
+        ctx = multiprocessing.get_context("forkserver")
+    except ValueError:  # pragma: no cover - platforms without forkserver
+        ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+async def _parse(
+    executor: Executor | None, body: bytes, url: str, content_type: str | None
+) -> ParsedFeed:
+    loop = asyncio.get_running_loop()
+    if executor is None or len(body) < _INLINE_PARSE_BYTES:
+        return await asyncio.to_thread(parse_feed, body, url, content_type)
+    try:
+        return await loop.run_in_executor(executor, parse_feed, body, url, content_type)
+    except BrokenProcessPool:
+        return await asyncio.to_thread(parse_feed, body, url, content_type)
+
+
+async def refresh_one(
+    sub: Subscription,
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    executor: Executor | None,
+    feeds_file: Path | None = None,
+    force: bool = False,
+) -> FeedDone:
+    started = time.monotonic()
+    url = sub.url
+    etag, last_modified, retry_after = await asyncio.to_thread(store.validators, url)
+    if retry_after and retry_after > time.time() and not force:
+        wait = int(retry_after - time.time())
+        return FeedDone(url, "skipped", message=f"server asked to wait; retrying in {wait}s")
+    location = resolve_location(url, feeds_file)
+    result = await fetcher.fetch(location, etag=etag, last_modified=last_modified)
+    if result.error:
+        await asyncio.to_thread(
+            store.record_error, url, result.error, retry_after=result.retry_after
+        )
+        return FeedDone(url, "error", message=result.error, elapsed=time.monotonic() - started)
+    if result.not_modified or result.body is None:
+        await asyncio.to_thread(store.record_not_modified, url)
+        return FeedDone(url, "unchanged", elapsed=time.monotonic() - started)
+    base = result.final_url or location
+    try:
+        parsed = await _parse(executor, result.body, base, result.content_type)
+    except ParseError as exc:
+        await asyncio.to_thread(store.record_error, url, str(exc))
+        return FeedDone(url, "error", message=str(exc), elapsed=time.monotonic() - started)
+    except Exception as exc:  # a parser bug must not end the run
+        msg = f"could not parse the feed ({type(exc).__name__}: {exc})"[:300]
+        await asyncio.to_thread(store.record_error, url, msg)
+        return FeedDone(url, "error", message=msg, elapsed=time.monotonic() - started)
+    new = await asyncio.to_thread(
+        store.save_feed, url, parsed, etag=result.etag, last_modified=result.last_modified
+    )
+    return FeedDone(url, "new" if new else "unchanged", new=new, elapsed=time.monotonic() - started)
+
+
+async def refresh_feeds(
+    subs: Sequence[Subscription],
+    *,
+    store: Store,
+    fetcher: Fetcher | None = None,
+    settings: Settings | None = None,
+    executor: Executor | None = None,
+    feeds_file: Path | None = None,
+    on_start: Callable[[str], None] | None = None,
+    on_done: Callable[[FeedDone], None] | None = None,
+    force: bool = False,
+) -> RefreshSummary:
+    """Refresh `subs` concurrently; never raises for a feed's failure."""
+    settings = settings or Settings()
+    own_fetcher = fetcher is None
+    own_executor = executor is None and len(subs) > 1
+    fetcher = fetcher or Fetcher(settings=fetch_settings(settings))
+    if own_executor:
+        executor = make_executor()
+    summary = RefreshSummary(total=len(subs))
+    started = time.monotonic()
+
+    async def run(sub: Subscription) -> None:
+        if on_start:
+            on_start(sub.url)
+        try:
+            ev = await refresh_one(
+                sub,
+                store=store,
+                fetcher=fetcher,
+                executor=executor,
+                feeds_file=feeds_file,
+                force=force,
+            )
+        except Exception as exc:  # store failure etc.: report it, keep going
+            ev = FeedDone(sub.url, "error", message=f"{type(exc).__name__}: {exc}"[:300])
+        summary.add(ev)
+        if on_done:
+            on_done(ev)
+
+    try:
+        await asyncio.gather(*(run(s) for s in subs))
+        if settings.keep_days is not None or settings.keep_per_feed is not None:
+            await asyncio.to_thread(
+                store.prune, keep_days=settings.keep_days, keep_per_feed=settings.keep_per_feed
+            )
+    finally:
+        if own_fetcher:
+            await fetcher.aclose()
+        if own_executor and executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+    summary.elapsed = time.monotonic() - started
+    return summary

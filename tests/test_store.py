@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsreader.models import Enclosure, ParsedArticle, ParsedFeed, Subscription
+from newsreader.store import SCHEMA_VERSION, Store, StoreError, View, fts_query
+
+URL = "https://example.com/feed.xml"
+
+
+def feed(n: int, *, start: int = 0, title: str = "Example") -> ParsedFeed:
+    base = datetime(2024, 5, 1, tzinfo=UTC)
+    return ParsedFeed(
+        title=title,
+        link="https://example.com/",
+        articles=[
+            ParsedArticle(
+                guid=f"id-{i}",
+                title=f"Story number {i}",
+                link=f"https://example.com/{i}",
+                author="Jane Doe",
+                published=base + timedelta(hours=i),
+                content_html=f"<p>Body {i} about volcanoes</p>",
+                text=f"Body {i} about volcanoes",
+                enclosures=[Enclosure(f"https://example.com/{i}.mp3", "audio/mpeg", 10)],
+            )
+            for i in range(start, start + n)
+        ],
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "data" / "db.sqlite")
+    s.sync_subscriptions([Subscription(URL, "Ex", ["news"]), Subscription("https://b/", None)])
+    return s
+
+
+def test_schema_and_wal(store: Store) -> None:
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.check() == "ok"
+
+
+def test_save_is_keyed_per_feed_and_counts_new(store: Store) -> None:
+    assert store.save_feed(URL, feed(3), etag='"v1"', last_modified="Mon") == 3
+    assert store.save_feed(URL, feed(4)) == 1  # one more, the rest known
+    # the same guid in another feed is another article
+    assert store.save_feed("https://b/", feed(2)) == 2
+    rows = {f.url: f for f in store.feeds()}
+    assert rows[URL].total == 4 and rows[URL].unread == 4 and rows[URL].title == "Ex"
+    assert rows["https://b/"].title == "Example"  # the feed's own title when none given
+
+
+def test_validators_and_errors(store: Store) -> None:
+    store.save_feed(URL, feed(1), etag='"v1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    assert store.validators(URL)[:2] == ('"v1"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    store.record_error(URL, "HTTP 500 Internal Server Error", retry_after=60)
+    f = next(f for f in store.feeds() if f.url == URL)
+    assert f.error == "HTTP 500 Internal Server Error" and f.total == 1
+    assert store.validators(URL)[2] is not None
+    store.record_not_modified(URL)
+    assert next(f for f in store.feeds() if f.url == URL).error is None
+
+
+def test_views_order_and_state(store: Store) -> None:
+    store.save_feed(URL, feed(5))
+    ids = store.article_ids(View())
+    titles = [r.title for r in store.rows_by_ids(ids)]
+    assert titles == [f"Story number {i}" for i in (4, 3, 2, 1, 0)]  # newest first
+    store.set_read(ids[:2])
+    store.set_starred(ids[4], True)
+    assert len(store.article_ids(View("unread"))) == 3
+    assert store.article_ids(View("starred")) == [ids[4]]
+    assert len(store.article_ids(View("tag", tag="news"))) == 5
+    fid = store.feed_id(URL)
+    assert store.mark_view_read(View("feed", feed_id=fid)) == 3
+    assert store.counts() == {"all": 5, "unread": 0, "starred": 1}
+    art = store.get_article(ids[0])
+    assert art is not None and art.enclosures[0].type == "audio/mpeg" and art.read
+
+
+def test_update_changed_article_keeps_state(store: Store) -> None:
+    store.save_feed(URL, feed(1))
+    (aid,) = store.article_ids()
+    store.set_starred(aid, True)
+    changed = feed(1)
+    changed.articles[0].title = "Corrected headline"
+    assert store.save_feed(URL, changed) == 0
+    art = store.get_article(aid)
+    assert art is not None and art.title == "Corrected headline" and art.starred
+    assert [r.id for r in store.search("corrected")] == [aid]
+
+
+def test_missing_and_future_dates(store: Store) -> None:
+    f = feed(2)
+    f.articles[0].published = None
+    f.articles[1].published = datetime(2999, 1, 1, tzinfo=UTC)
+    store.save_feed(URL, f)
+    for r in store.rows_by_ids(store.article_ids()):
+        assert r.published is not None and r.published.year < 2999
+
+
+def test_search(store: Store) -> None:
+    store.save_feed(URL, feed(3))
+    assert len(store.search("volcano")) == 3  # prefix on the last term
+    assert [r.title for r in store.search('"Story number 2"')] == ["Story number 2"]
+    assert store.search("jane") and store.search("zzzz") == []
+    # FTS syntax from the user never reaches FTS5 as syntax
+    for q in ['"', "AND OR NOT", "title:x", "a*)(", "NEAR(a b)", "-", "^x"]:
+        store.search(q)
+        store.article_ids(View("search", query=q))
+    assert fts_query("  ") is None
+
+
+def test_similar_candidates(store: Store) -> None:
+    store.save_feed(URL, feed(3))
+    got = store.similar_candidates("Volcanoes erupted: body about volcanoes", limit=2)
+    assert 1 <= len(got) <= 2
+
+
+def test_retention_keeps_starred_and_remembers(store: Store) -> None:
+    store.save_feed(URL, feed(6))
+    ids = store.article_ids()
+    store.set_starred(ids[-1], True)  # the oldest
+    assert store.prune(keep_per_feed=2) == 3
+    assert len(store.article_ids()) == 3 and ids[-1] in store.article_ids()
+    assert store.save_feed(URL, feed(6)) == 0  # pruned articles do not come back as new
+    assert store.prune(keep_days=1) == 2  # everything is from 2024; starred stays
+    assert store.article_ids() == [ids[-1]]
+
+
+def test_reopen_keeps_state(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    s = Store(path)
+    s.sync_subscriptions([Subscription(URL)])
+    s.save_feed(URL, feed(3))
+    ids = s.article_ids()
+    s.set_read([ids[0]])
+    s.set_starred(ids[1], True)
+    s.close()
+    s2 = Store(path)
+    rows = s2.rows_by_ids(ids)
+    assert [(r.read, r.starred) for r in rows] == [(True, False), (False, True), (False, False)]
+
+
+def test_threads_and_second_connection(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    a, b = Store(path), Store(path)
+    a.sync_subscriptions([Subscription(URL)])
+    errors: list[BaseException] = []
+
+    def work(s: Store, start: int) -> None:
+        try:
+            for k in range(10):
+                s.save_feed(URL, feed(5, start=start + k * 5))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s, i * 1000)) for i, s in enumerate((a, b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(a.article_ids()) == 100 and a.check() == "ok"
+
+
+def test_newer_schema_refused(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    Store(path).close()
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA user_version={SCHEMA_VERSION + 5}")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="newer newsreader"):
+        Store(path)
+
+
+def test_unwritable_directory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create"):
+        Store(blocker / "sub" / "db.sqlite")
