@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -381,7 +381,7 @@ def load_settings(path: Path | None = None) -> Settings:
     doc = _parse_doc(text, path).unwrap()
     s = Settings()
     general = dict(doc.get("general", {}), **{k: v for k, v in doc.items() if k != "keys"})
-    for name in Settings.__slots__:  # type: ignore[attr-defined]
+    for name in (f.name for f in fields(Settings)):
         if name == "keys" or name not in general:
             continue
         value = general[name]

@@ -10,11 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader import config
 from newsreader.config import ConfigError, Settings
 from newsreader.models import Subscription
 from newsreader.store import Store
+
+if TYPE_CHECKING:
+    from newsreader.fetch import Fetcher
+    from newsreader.refresh import FeedDone, RefreshSummary
 
 
 class AddError(Exception):
@@ -104,7 +109,7 @@ class Session:
         title: str | None = None,
         tags: list[str] | None = None,
         discover: bool = True,
-        fetcher: object | None = None,
+        fetcher: Fetcher | None = None,
     ) -> Subscription:
         """Check a URL a user typed and find the feed behind it (web pages are discovered)."""
         from newsreader.discover import discover_feeds
@@ -129,16 +134,14 @@ class Session:
 
         f = fetcher if fetcher is not None else Fetcher(settings=fetch_settings(self.settings))
         try:
-            found = await discover_feeds(url, f)  # type: ignore[arg-type]
+            found = await discover_feeds(url, f)
         except Exception as exc:  # DiscoveryError and friends carry a user-facing message
             raise AddError(str(exc)) from exc
         finally:
             if own:
-                await f.aclose()  # type: ignore[attr-defined]
+                await f.aclose()
         if not found:
-            raise AddError(
-                f"no feed found at {url}: check the address, or give the feed's own URL"
-            )
+            raise AddError(f"no feed found at {url}: check the address, or give the feed's own URL")
         best = found[0]
         return Subscription(url=best.url, title=title or best.title, tags=list(tags or []))
 
@@ -147,10 +150,10 @@ class Session:
         urls: list[str] | None = None,
         *,
         on_start: Callable[[str], None] | None = None,
-        on_done: Callable | None = None,
-        fetcher: object | None = None,
+        on_done: Callable[[FeedDone], None] | None = None,
+        fetcher: Fetcher | None = None,
         force: bool = False,
-    ):
+    ) -> RefreshSummary:
         from newsreader.refresh import refresh_feeds
 
         subs = self.subscriptions
@@ -160,7 +163,7 @@ class Session:
         return await refresh_feeds(
             subs,
             store=self.store,
-            fetcher=fetcher,  # type: ignore[arg-type]
+            fetcher=fetcher,
             settings=self.settings,
             feeds_file=self.feeds_file,
             on_start=on_start,

@@ -256,8 +256,7 @@ class Store:
                     conn.execute(f"PRAGMA user_version={i + 1}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"cannot use the database {self.path}: {exc}; "
-                "check permissions and free disk space"
+                f"cannot use the database {self.path}: {exc}; check permissions and free disk space"
             ) from exc
 
     # ------------------------------------------------------------------ feeds
@@ -563,9 +562,7 @@ class Store:
 
     def set_starred(self, article_id: int, starred: bool) -> None:
         with self.transaction() as conn:
-            conn.execute(
-                "UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id)
-            )
+            conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
     def mark_view_read(self, view: View) -> int:
         where, params = self._view_sql(view)

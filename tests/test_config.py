@@ -38,9 +38,7 @@ def test_load(tmp_path: Path) -> None:
 
 def test_add_keeps_comments_and_order(tmp_path: Path) -> None:
     p = write(tmp_path, SAMPLE)
-    added = config.add_subscriptions(
-        [Subscription("https://example.com/c.xml", "C", ["tech"])], p
-    )
+    added = config.add_subscriptions([Subscription("https://example.com/c.xml", "C", ["tech"])], p)
     assert [s.url for s in added] == ["https://example.com/c.xml"]
     text = p.read_text()
     assert text.startswith(SAMPLE)  # nothing above was rewritten
