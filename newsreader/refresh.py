@@ -74,6 +74,7 @@ def fetch_settings(settings: Settings) -> FetchSettings:
 def make_executor(workers: int | None = None) -> Executor:
     """A process pool for parsing (forkserver: safe to start from a threaded program)."""
     workers = workers or max(1, min(4, os.cpu_count() or 1))
+    ctx: multiprocessing.context.BaseContext
     try:
         ctx = multiprocessing.get_context("forkserver")
     except ValueError:  # pragma: no cover - platforms without forkserver

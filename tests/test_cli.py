@@ -127,7 +127,15 @@ def test_add_remove_keep_comments(home, tmp_path: Path) -> None:
 
 
 def test_opml_round_trip(home, tmp_path: Path) -> None:
-    only_local_feeds(home, tmp_path)
+    feeds_file(home).parent.mkdir(parents=True, exist_ok=True)
+    feeds_file(home).write_text(
+        "# mine\n"
+        + "".join(
+            f'[[feed]]\nurl = "http://127.0.0.1:9/{n}.xml"\ntitle = "Feed & {n}"\n'
+            f'tags = ["t{n}", "news"]\n'
+            for n in range(3)
+        )
+    )
     out = run(home, "export-opml")
     assert out.returncode == 0 and "<opml" in out.stdout
     opml = tmp_path / "subs.opml"
