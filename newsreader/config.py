@@ -8,6 +8,7 @@ parse is refused with its line and column and never touched.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -176,6 +177,19 @@ def _parse_doc(text: str, path: Path) -> tomlkit.TOMLDocument:
         raise ConfigError(
             f"{path}:{exc.line}:{exc.col}: {msg}; fix the file (it was left untouched)"
         ) from exc
+    except (tomlkit.exceptions.TOMLKitError, ValueError) as exc:
+        # e.g. a duplicate key: tomlkit gives no position, the stdlib parser does.
+        import tomllib
+
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError as std:
+            m = re.search(r"line (\d+), column (\d+)", str(std))
+            where = f"{m.group(1)}:{m.group(2)}" if m else "1:1"
+            raise ConfigError(
+                f"{path}:{where}: {std}; fix the file (it was left untouched)"
+            ) from exc
+        raise ConfigError(f"{path}:1:1: {exc}; fix the file (it was left untouched)") from exc
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -227,14 +241,26 @@ def load_subscriptions(path: Path | None = None) -> list[Subscription]:
     except FileNotFoundError as exc:
         raise ConfigError(f"{path} does not exist; run `newsreader add URL` to create it") from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason}); fix the file") from exc
+        raise _not_utf8(path, exc) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return subscriptions_from_doc(_parse_doc(text, path), text, path)
 
 
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> ConfigError:
+    data = bytes(exc.object)[: exc.start]
+    line = data.count(b"\n") + 1
+    col = exc.start - (data.rfind(b"\n") + 1) + 1
+    return ConfigError(
+        f"{path}:{line}:{col}: not UTF-8 text ({exc.reason}); fix the file (left untouched)"
+    )
+
+
 def _load_doc(path: Path) -> tuple[tomlkit.TOMLDocument, str]:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from exc
     doc = _parse_doc(text, path)
     subscriptions_from_doc(doc, text, path)  # refuse to edit a file we would misread
     return doc, text

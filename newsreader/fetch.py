@@ -29,6 +29,7 @@ import httpx
 
 from newsreader import __version__
 from newsreader.models import FetchResult
+from newsreader.safetext import clean
 
 USER_AGENT = (
     f"newsreader/{__version__} (terminal feed reader; +https://pypi.org/project/newsreader/)"
@@ -346,7 +347,7 @@ class Fetcher:
                 404: "check the URL: the feed is not there",
                 410: "the feed is gone for good: remove it",
             }.get(code, "the server failed; try again later" if code >= 500 else "check the URL")
-            reason = resp.reason_phrase or ""
+            reason = clean(resp.reason_phrase or "", 80)
             return FetchResult(
                 url, final_url=final, status=code, error=f"HTTP {code} {reason}: {hint}".strip()
             )

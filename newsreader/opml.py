@@ -119,7 +119,7 @@ def export_opml(subs: list[Subscription], title: str = "newsreader subscriptions
 
     def outline(s: Subscription, indent: str) -> str:
         name = s.title or s.url
-        attrs = f"type=\"rss\" text={quoteattr(name)} title={quoteattr(name)} "
+        attrs = f'type="rss" text={quoteattr(name)} title={quoteattr(name)} '
         attrs += f"xmlUrl={quoteattr(s.url)}"
         if s.tags:
             attrs += f" category={quoteattr(','.join(s.tags))}"

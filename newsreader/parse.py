@@ -89,6 +89,15 @@ def _http(url: str | None, base: str | None) -> str | None:
     return url if scheme in ("http", "https") else None
 
 
+def _join(base: str, rel: str | None) -> str:
+    if not rel:
+        return base
+    try:
+        return urljoin(base, rel)
+    except ValueError:
+        return base
+
+
 def _when(value: Any, now: datetime) -> datetime | None:
     """feedparser's struct_time (UTC) or an ISO string -> aware UTC datetime, clamped."""
     if value is None:
@@ -183,10 +192,10 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
     summary = e.get("summary") or ""
     sdetail = e.get("summary_detail") or {}
     if best is not None:
-        ebase = best.get("base") or base
+        ebase = _join(base, best.get("base"))
         raw, ctype = best.get("value") or "", best.get("type") or "text/html"
     else:
-        ebase = sdetail.get("base") or base
+        ebase = _join(base, sdetail.get("base"))
         raw, ctype = summary, sdetail.get("type") or "text/html"
     html_base = _http(ebase, None) or _http(base, None)
     if "html" in ctype or looks_like_html(raw):
@@ -198,8 +207,8 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
         summary_html = sanitize_html(summary, html_base)
     text = html_to_text(content_html)
     link = _http(e.get("link"), ebase)
-    published = _when(e.get("published_parsed"), now)
-    updated = _when(e.get("updated_parsed"), now)
+    published = _when(dict.get(e, "published_parsed"), now)  # dict.get: no feedparser
+    updated = _when(dict.get(e, "updated_parsed"), now)  # fallback mapping and warning
     tdetail = e.get("title_detail") or {}
     title = _title(e.get("title"), "html" in (tdetail.get("type") or ""), text)
     guid = e.get("id") or e.get("guid") or link or _guid(title, published, text[:500])
@@ -235,7 +244,8 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     import feedparser
 
     _register_dates()
-    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    # No content-location: feedparser would resolve guids as URIs; links are resolved here.
+    headers = {"content-type": content_type or "application/xml"}
     if body[:1] in b" \t\r\n":  # whitespace before <?xml makes expat give up
         body = body.lstrip(b" \t\r\n")
     d = feedparser.parse(

@@ -29,6 +29,7 @@ from newsreader.models import (
     ParsedFeed,
     Subscription,
 )
+from newsreader.safetext import clean
 
 
 class StoreError(Exception):
@@ -231,15 +232,13 @@ class Store:
                 raise StoreError(f"the database is busy or read-only: {exc}") from exc
             try:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
-                try:
-                    conn.execute("COMMIT")
-                except sqlite3.OperationalError as exc:
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:  # SQLite may already have rolled back (disk full)
                     conn.execute("ROLLBACK")
-                    raise StoreError(f"could not save to {self.path}: {exc}") from exc
+                if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+                    raise StoreError(_describe_db_error(exc, self.path)) from exc
+                raise
 
     def _migrate(self) -> None:
         try:
@@ -336,6 +335,7 @@ class Store:
     def record_error(self, url: str, message: str, *, retry_after: float | None = None) -> None:
         fid = self.ensure_feed(url)
         now = time.time()
+        message = clean(message, 500)  # server-supplied text (reason phrases) is hostile too
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE feeds SET last_attempt = ?, last_error = ?, error_count = error_count + 1, "
@@ -619,6 +619,18 @@ class Store:
     def check(self) -> str:
         """PRAGMA integrity_check result ("ok" when sound)."""
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _describe_db_error(exc: Exception, path: Path) -> str:
+    msg = str(exc)
+    low = msg.lower()
+    if "full" in low or "disk i/o" in low:
+        return f"could not save to {path}: the disk is full ({msg}); free some space and retry"
+    if "readonly" in low or "read-only" in low:
+        return f"could not save to {path}: the database is read-only ({msg}); check permissions"
+    if "locked" in low or "busy" in low:
+        return f"could not save to {path}: another newsreader is writing ({msg}); retry"
+    return f"could not save to {path}: {msg}"
 
 
 def _chunks(seq: list[int], n: int) -> Iterator[list[int]]:
