@@ -99,7 +99,9 @@ class LocalServer:
                 self._serve(head=False)
 
             def _serve(self, head: bool) -> None:
-                req = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+                req = Request(
+                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}
+                )
                 with server._lock:
                     server.requests.append(req)
                 if server.latency:

@@ -14,8 +14,9 @@ import subprocess
 import time
 from pathlib import Path
 
-import hostile_feeds as hf
 import pytest
+
+import hostile_feeds as hf
 from hostile_feeds import HostileServer, run_cli
 
 SETTINGS = """

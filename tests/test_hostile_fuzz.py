@@ -14,13 +14,14 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-import hostile_feeds as hf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.models import ParsedFeed, Subscription
 from newsreader.safetext import clean, clean_block, is_clean
 from newsreader.store import Store
+
+import hostile_feeds as hf
 
 CI = settings(
     max_examples=40,
@@ -270,10 +271,10 @@ def check_search(query: str) -> None:
 
 def check_compare(left: str, right: str, folder: Path) -> None:
     """The compare engine over arbitrary documents: no crash, clean JSON and rendering."""
-    from newsreader.compare.render import render_side_by_side
     from rich.console import Console
 
     from newsreader.compare import compare, load_document, to_json
+    from newsreader.compare.render import render_side_by_side
 
     a, b = folder / "left.txt", folder / "right.txt"
     a.write_text(left, encoding="utf-8", errors="surrogatepass")

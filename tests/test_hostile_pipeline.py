@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
-import hostile_feeds as hf
 import pytest
+
+import hostile_feeds as hf
 from hostile_feeds import HostileServer, Run, run_cli
 
 MAX_BYTES = 2_000_000

@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
-import hostile_feeds as hf
 import pytest
-from newsreader.parse import parse_feed
 
 from newsreader.config import Settings
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
+from newsreader.parse import parse_feed
 from newsreader.session import Session
+
+import hostile_feeds as hf
 
 BASE = "http://127.0.0.1:9"
 HEADLINE = "[bold red]MARKUP-STYLE[/bold red] [@click=app.quit]QUIT[/] [link=http://e/]L[/link]"
