@@ -1,0 +1,1 @@
+"""The Textual app ("the reading app"). Only this package imports Textual."""

@@ -1,0 +1,75 @@
+"""The reading app: `newsreader` with no command. Thin: the main screen does the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from newsreader.session import Session
+from newsreader.ui.bindings import APP
+from newsreader.ui.commands import ActionCommands
+from newsreader.ui.format import utcnow
+
+if TYPE_CHECKING:
+    from newsreader.fetch import Fetcher
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class NewsReaderApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "newsreader"
+    BINDINGS = APP
+    COMMANDS = App.COMMANDS | {ActionCommands}
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        auto_refresh: bool = True,
+        fetcher: Fetcher | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.feeds_auto_refresh = auto_refresh
+        self.fetcher = fetcher
+        self.clock = clock or utcnow
+        self.user_keys = dict(session.settings.keys)
+        self._theme_warning: str | None = None
+        wanted = session.settings.theme
+        if wanted:
+            name = THEMES.get(wanted.lower(), wanted)
+            if name in self.available_themes:
+                self.theme = name
+            else:
+                self._theme_warning = f"unknown theme {wanted!r}: use light, dark or a theme name"
+
+    def get_default_screen(self):
+        from newsreader.ui.screens.main import MainScreen
+
+        return MainScreen(
+            self.session,
+            fetcher=self.fetcher,
+            clock=self.clock,
+            auto_refresh=self.feeds_auto_refresh,
+        )
+
+    def on_mount(self) -> None:
+        if self.user_keys:
+            self.set_keymap(self.user_keys)
+        if self._theme_warning:
+            self.notify(self._theme_warning, severity="warning", markup=False)
+
+    def action_help(self) -> None:
+        from newsreader.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.user_keys))
+
+
+def run_app(session: Session) -> None:
+    NewsReaderApp(session).run()

@@ -1,0 +1,194 @@
+"""Actions on feeds: refresh (never blocking), add, remove, search."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from newsreader.config import ConfigError
+from newsreader.models import FeedRow, Subscription
+from newsreader.safetext import clean
+from newsreader.session import AddError
+from newsreader.store import StoreError, View
+
+if TYPE_CHECKING:
+    from newsreader.refresh import FeedDone
+    from newsreader.ui.screens.main import MainScreen
+
+    _Base = MainScreen
+else:
+    _Base = object
+
+
+class FeedActions(_Base):
+    def _init_refresh(self) -> None:
+        self._active = 0
+        self._all_running = False
+        self._done = 0
+        self._total = 0
+        self._failed = 0
+
+    @property
+    def refreshing(self) -> bool:
+        return self._active > 0
+
+    def _start_auto_refresh(self) -> None:
+        if not self.feeds_auto_refresh:
+            return
+        settings = self.session.settings
+        if settings.refresh_on_start:
+            self.call_after_refresh(self.action_refresh_all)
+        minutes = settings.refresh_interval_minutes or 0
+        if minutes > 0:
+            self.set_interval(minutes * 60, self._auto_tick)
+
+    def _auto_tick(self) -> None:
+        if not self._all_running:
+            self._refresh(None)
+
+    # ------------------------------------------------------------------ refresh
+    def action_refresh_all(self) -> None:
+        if self._all_running:
+            self.notify("Already refreshing all feeds", timeout=2)
+            return
+        self._refresh(None)
+
+    def action_refresh_feed(self) -> None:
+        urls = self._urls_for_view()
+        if not urls:
+            self.notify("Highlight a feed to refresh it (R refreshes all)", timeout=3)
+            return
+        self._refresh(urls)
+
+    def _urls_for_view(self) -> list[str]:
+        view = self.view
+        if view.kind == "feed":
+            row = self.feed_row(view.feed_id)
+            return [row.url] if row else []
+        if view.kind == "tag":
+            return [f.url for f in self.feeds if view.tag in f.tags]
+        aid = self.current_article_id()
+        art = self.store.get_article(aid) if aid is not None else None
+        return [art.feed_url] if art else []
+
+    @work(group="refresh")
+    async def _refresh(self, urls: list[str] | None) -> None:
+        n = len(self.session.subscriptions) if urls is None else len(urls)
+        self._active += 1
+        self._total += n
+        self._all_running = self._all_running or urls is None
+        self._show_progress()
+
+        def on_done(ev: FeedDone) -> None:
+            self._done += 1
+            if ev.status == "error":
+                self._failed += 1
+            if ev.new or ev.status == "error":
+                self.schedule_counts()
+            if ev.new:
+                self.schedule_view_reload()
+            self._show_progress()
+
+        summary = None
+        try:
+            summary = await self.session.refresh(urls, on_done=on_done, fetcher=self.fetcher)
+        except Exception as exc:  # the core reports per-feed errors; this is a bug or no parser
+            msg = clean(f"refresh failed: {type(exc).__name__}: {exc}", 300)
+            self.notify(msg, severity="error", markup=False)
+        finally:
+            self._active -= 1
+            if urls is None:
+                self._all_running = False
+            if self._active == 0:
+                self._done = self._total = self._failed = 0
+                self.status.idle()
+                self._say_idle()
+            self.schedule_counts(0)
+            self.schedule_view_reload(0.05)
+        if summary is not None:
+            text = f"Refreshed {summary.total} feed{'s' if summary.total != 1 else ''}: "
+            text += f"{summary.new_articles} new"
+            if summary.failed:
+                text += f", {summary.failed} failed (marked ! in the feed pane)"
+            severity = "warning" if summary.failed else "information"
+            self.notify(text, severity=severity, timeout=4, markup=False)
+
+    def _show_progress(self) -> None:
+        failed = f", {self._failed} failed" if self._failed else ""
+        self.status.say(f"Refreshing {self._done}/{self._total}{failed}…")
+        self.status.progress(self._done, self._total)
+
+    # ------------------------------------------------------------------ add / remove
+    def action_add_feed(self) -> None:
+        from newsreader.ui.screens.dialogs import AddFeedDialog
+
+        self.app.push_screen(AddFeedDialog(self.session, self.fetcher), self._feed_added)
+
+    def _feed_added(self, sub: Subscription | None) -> None:
+        if sub is None:
+            return
+        try:
+            added = self.session.add(sub)
+        except (AddError, ConfigError, StoreError) as exc:
+            self.notify(clean(exc, 300), severity="error", markup=False)
+            return
+        self._apply_counts(self.store.feeds(), self.store.counts())
+        fid = self.store.feed_id(added.url)
+        self.show_view(View("feed", feed_id=fid))
+        self.notify(f"Subscribed to {clean(added.title or added.url, 200)}", markup=False)
+        self._refresh([added.url])
+
+    def _selected_feed(self) -> FeedRow | None:
+        entry = self.feed_pane.current
+        view = entry.view if entry is not None else self.view
+        return self.feed_row(view.feed_id) if view.kind == "feed" else None
+
+    def action_remove_feed(self) -> None:
+        from newsreader.ui.screens.dialogs import ConfirmDialog
+
+        feed = self._selected_feed()
+        if feed is None:
+            self.notify("Highlight a feed in the feed pane, then press d", timeout=3)
+            return
+        title = clean(feed.title or feed.url, 200)
+        question = (
+            f"Remove the feed “{title}”?\n{clean(feed.url, 500)}\n"
+            f"Its {feed.total} stored article{'s' if feed.total != 1 else ''} will be deleted."
+        )
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._remove(feed)
+
+        self.app.push_screen(ConfirmDialog(question), done)
+
+    def _remove(self, feed: FeedRow) -> None:
+        try:
+            self.session.remove(feed.url)
+        except (ConfigError, StoreError) as exc:
+            self.notify(clean(exc, 300), severity="error", markup=False)
+            return
+        if self.article is not None and self.article.feed_id == feed.id:
+            self.article = None
+        self._apply_counts(self.store.feeds(), self.store.counts())
+        self.show_view(View("all"))
+        self.notify(f"Removed {clean(feed.title or feed.url, 200)}", markup=False)
+
+    # ------------------------------------------------------------------ search
+    def action_search(self) -> None:
+        from newsreader.ui.screens.dialogs import SearchDialog
+
+        self.app.push_screen(SearchDialog(self.search_query or ""), self._searched)
+
+    def _searched(self, query: str | None) -> None:
+        if query is None:
+            return
+        query = query.strip()
+        self.search_query = query or None
+        self._apply_counts(self.feeds, self.counts)
+        if not query:
+            self.show_view(View("all"))
+            return
+        self.show_view(View("search", query=query))
+        self.article_list.focus()

@@ -1,0 +1,265 @@
+"""The main screen: feed pane, article list, article pane. It owns the state.
+
+`view` (what the list shows) and `article` (what the article pane shows) are reactives; the
+panes report up with messages. Store queries that can be big run off the UI thread in
+exclusive workers, so a stale result never lands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from newsreader.models import Article, FeedRow
+from newsreader.session import Session
+from newsreader.store import View
+from newsreader.ui.bindings import APP, SCREEN
+from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen, ViewEntered
+from newsreader.ui.screens.article_actions import ArticleActions
+from newsreader.ui.screens.feed_actions import FeedActions
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.feed_pane import FeedPane, build_entries
+from newsreader.ui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from newsreader.fetch import Fetcher
+
+
+WIDE = 150  # columns from which the three panes sit side by side
+
+
+class MainScreen(ArticleActions, FeedActions, Screen[None]):
+    BINDINGS = [*APP[:2], *SCREEN]  # ? and q first, so the footer always shows them
+    AUTO_FOCUS = "#articles"
+
+    view: reactive[View] = reactive(View("all"), init=False)
+    article: reactive[Article | None] = reactive(None, always_update=True)
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        fetcher: Fetcher | None = None,
+        clock: Callable[[], datetime],
+        auto_refresh: bool = True,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.store = session.store
+        self.fetcher = fetcher
+        self.clock = clock
+        self.feeds_auto_refresh = auto_refresh
+        self.feeds: list[FeedRow] = []
+        self.counts: dict[str, int] = {}
+        self.search_query: str | None = None
+        self.view_label = "All"
+        self.view_error: str | None = None
+        self._counts_timer: object | None = None
+        self._view_timer: object | None = None
+        self._init_refresh()
+        if session.settings.compact:
+            self.add_class("-compact")
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield FeedPane(id="feeds")
+            with Vertical(id="right"):
+                yield ArticleList(self.store, self.clock, id="articles")
+                yield ArticleView(id="article").data_bind(MainScreen.article)
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def feed_pane(self) -> FeedPane:
+        return self.query_one(FeedPane)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.query_one("#feeds").border_title = "Feeds"
+        self.article_view.border_title = "Article"
+        # Paint the cached articles at once: the first queries run right here.
+        self._apply_counts(self.store.feeds(), self.store.counts())
+        self.article_list.set_ids(self.store.article_ids(self.view))
+        self._title_list()
+        self._say_idle()
+        self._start_auto_refresh()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE, "-wide")
+
+    # ------------------------------------------------------------------ state: view
+    @on(ViewChosen)
+    def _view_chosen(self, event: ViewChosen) -> None:
+        self.view_label = event.label
+        self.view_error = event.error
+        self.view = event.view
+        self._say_idle()
+
+    def show_view(self, view: View) -> None:
+        """Select `view` in the feed pane and show it (reloading it if it is already shown)."""
+        entry = self.feed_pane.select_view(view)
+        self.view_label = entry.label if entry is not None else "All"
+        self.view_error = entry.error if entry is not None else None
+        if view == self.view:
+            self.reload_view()
+        self.view = view
+        self._say_idle()
+
+    @on(ViewEntered)
+    def _view_entered(self, event: ViewEntered) -> None:
+        self.article_list.focus()
+
+    def watch_view(self, view: View) -> None:
+        self.article_list.show_feed = view.kind != "feed"
+        self.article_list.empty_text = "Loading…"
+        self._load_view(view, None)
+
+    @work(exclusive=True, group="view")
+    async def _load_view(self, view: View, keep: int | None) -> None:
+        ids = await asyncio.to_thread(self.store.article_ids, view)
+        if view != self.view:
+            return
+        lst = self.article_list
+        lst.empty_text = _empty_text(view)
+        lst.set_ids(ids, keep)
+        self._title_list()
+        self._say_idle()
+
+    def reload_view(self) -> None:
+        """Re-query the current view, keeping the cursor on its article."""
+        self._load_view(self.view, self.article_list.current_id)
+
+    def schedule_view_reload(self, delay: float = 0.8) -> None:
+        if self._view_timer is None:
+            self._view_timer = self.set_timer(max(delay, 0.01), self._view_timer_fired)
+
+    def _view_timer_fired(self) -> None:
+        self._view_timer = None
+        self.reload_view()
+
+    def _title_list(self) -> None:
+        n = len(self.article_list.ids)
+        self.article_list.border_title = f"{self.view_label} ({n})"
+
+    # ------------------------------------------------------------------ state: counts
+    def schedule_counts(self, delay: float = 0.25) -> None:
+        if self._counts_timer is None:
+            self._counts_timer = self.set_timer(max(delay, 0.01), self._counts_timer_fired)
+
+    def _counts_timer_fired(self) -> None:
+        self._counts_timer = None
+        self._reload_counts()
+
+    @work(exclusive=True, group="counts")
+    async def _reload_counts(self) -> None:
+        def query() -> tuple[list[FeedRow], dict[str, int]]:
+            return self.store.feeds(), self.store.counts()
+
+        feeds, counts = await asyncio.to_thread(query)
+        self._apply_counts(feeds, counts)
+
+    def _apply_counts(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
+        self.feeds = feeds
+        self.counts = counts
+        self.feed_pane.show_entries(build_entries(feeds, counts, self.search_query), self.view)
+        entry = self.feed_pane.current
+        if entry is not None and entry.view == self.view and entry.error != self.view_error:
+            self.view_error = entry.error
+            self._say_idle()
+
+    def feed_row(self, feed_id: int | None) -> FeedRow | None:
+        return next((f for f in self.feeds if f.id == feed_id), None)
+
+    # ------------------------------------------------------------------ articles
+    @on(ArticleHighlighted)
+    def _highlighted(self, event: ArticleHighlighted) -> None:
+        if not self.refreshing:
+            self._say_idle()
+
+    @on(ArticleOpened)
+    def _opened(self, event: ArticleOpened) -> None:
+        self.open_article(event.article_id, focus=True)
+
+    def open_article(self, article_id: int, *, focus: bool = False) -> None:
+        art = self.store.get_article(article_id)
+        if art is None:
+            self.notify("That article is gone (its feed was removed).", severity="warning")
+            return
+        if not art.read:
+            self.store.set_read([art.id], True)
+            art = replace(art, read=True)
+            self.article_list.update_row(art.id, read=True)
+            self.schedule_counts()
+        self.article_view.show_full = True
+        self.article = art
+        if focus:
+            self.article_view.focus()
+
+    def current_article_id(self) -> int | None:
+        """The article an action applies to: the open one when the article pane has focus."""
+        if self.article is not None and isinstance(self.focused, ArticleView):
+            return self.article.id
+        return self.article_list.current_id or (self.article.id if self.article else None)
+
+    # ------------------------------------------------------------------ focus
+    def _panes(self) -> list[Widget]:
+        return [self.feed_pane, self.article_list, self.article_view]
+
+    def action_focus_pane(self, delta: int) -> None:
+        panes = self._panes()
+        focused = self.focused
+        index = next((i for i, p in enumerate(panes) if p is focused), 1)
+        panes[(index + delta) % len(panes)].focus()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, ArticleView):
+            self.article_list.focus()
+        elif isinstance(focused, ArticleList):
+            self.feed_pane.focus()
+
+    # ------------------------------------------------------------------ status line
+    def _say_idle(self) -> None:
+        if self.refreshing:
+            return
+        if self.view_error:
+            self.status.say(f"! {self.view_label}: {self.view_error}", error=True)
+            return
+        lst = self.article_list
+        n = len(lst.ids)
+        where = f"{lst.cursor + 1}/{n}" if n else "0"
+        self.status.say(f"{self.view_label} · {where} · ? keys · q quit")
+
+
+def _empty_text(view: View) -> str:
+    if view.kind == "search":
+        return "Nothing found. Press / to search again."
+    if view.kind == "starred":
+        return "No starred articles yet: press s on an article to star it."
+    if view.kind == "unread":
+        return "All read."
+    return "No articles here yet. Press R to refresh, a to add a feed."

@@ -1,0 +1,160 @@
+"""The feed pane: All, Unread, Starred (and a Search entry), then feeds grouped by tag.
+
+Each entry shows its unread count; a failing feed carries a `!` mark and its error travels up
+with the `ViewChosen` message when it is highlighted (the screen shows it in the status line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual import on
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from newsreader.models import FeedRow
+from newsreader.safetext import clean
+from newsreader.store import View
+from newsreader.ui.bindings import NAV, OPEN
+from newsreader.ui.messages import ViewChosen, ViewEntered
+
+
+@dataclass(slots=True)
+class Entry:
+    option_id: str
+    view: View
+    label: str
+    count: int
+    indent: int = 0
+    error: str | None = None
+    header: bool = False
+
+
+def build_entries(
+    feeds: list[FeedRow], counts: dict[str, int], search: str | None = None
+) -> list[Entry]:
+    out = [
+        Entry("all", View("all"), "All", counts.get("unread", 0)),
+        Entry("unread", View("unread"), "Unread", counts.get("unread", 0)),
+        Entry("starred", View("starred"), "Starred", counts.get("starred", 0)),
+    ]
+    if search is not None:
+        label = "Search: " + clean(search, 60)
+        out.append(Entry("search", View("search", query=search), label, 0))
+    tags: dict[str, list[FeedRow]] = {}
+    untagged: list[FeedRow] = []
+    for f in feeds:
+        for t in f.tags or []:
+            tags.setdefault(t, []).append(f)
+        if not f.tags:
+            untagged.append(f)
+    for tag, members in tags.items():
+        unread = sum(f.unread for f in members)
+        out.append(Entry(f"tag:{tag}", View("tag", tag=tag), clean(tag, 60), unread, header=True))
+        out += [_feed_entry(f, f"feed:{f.id}:{tag}", 2) for f in members]
+    out += [_feed_entry(f, f"feed:{f.id}", 0) for f in untagged]
+    return out
+
+
+def _feed_entry(f: FeedRow, option_id: str, indent: int) -> Entry:
+    label = clean(f.title or f.url, 200)
+    error = clean(f.error, 500) or None
+    return Entry(option_id, View("feed", feed_id=f.id), label, f.unread, indent, error)
+
+
+class FeedPane(OptionList):
+    BINDINGS = [*NAV, *OPEN]
+    COMPONENT_CLASSES = {"feed-pane--error", "feed-pane--count", "feed-pane--header"}
+    DEFAULT_CSS = """
+    FeedPane {
+        height: 1fr;
+        max-height: 100%;
+        & > .feed-pane--error { color: $text-error; text-style: bold; }
+        & > .feed-pane--count { color: $text-muted; }
+        & > .feed-pane--header { text-style: bold; color: $text-accent; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(markup=False, id=id)
+        self.entries: list[Entry] = []
+        self._by_id: dict[str, Entry] = {}
+
+    def show_entries(self, entries: list[Entry], keep: View | None = None) -> None:
+        """Rebuild the options (when their set changed) or just update labels and counts."""
+        same = [e.option_id for e in entries] == [e.option_id for e in self.entries]
+        self.entries = entries
+        self._by_id = {e.option_id: e for e in entries}
+        if same:
+            for i, e in enumerate(entries):
+                self.replace_option_prompt_at_index(i, self._prompt(e))
+            return
+        current = self.highlighted_option.id if self.highlighted_option else None
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(Option(self._prompt(e), id=e.option_id) for e in entries)
+            index = self._index_for(current, keep)
+            self.highlighted = index
+        if self.highlighted_option is None or self.highlighted_option.id != current:
+            self._announce()
+
+    def select_view(self, view: View) -> Entry | None:
+        """Highlight the entry of `view` without announcing it (the caller shows it)."""
+        for i, e in enumerate(self.entries):
+            if e.view == view:
+                with self.prevent(OptionList.OptionHighlighted):
+                    self.highlighted = i
+                return e
+        return None
+
+    def _index_for(self, current: str | None, keep: View | None) -> int:
+        ids = [e.option_id for e in self.entries]
+        if current in ids:
+            return ids.index(current)  # type: ignore[arg-type]
+        if keep is not None:
+            for i, e in enumerate(self.entries):
+                if e.view == keep:
+                    return i
+        return 0
+
+    @property
+    def current(self) -> Entry | None:
+        opt = self.highlighted_option
+        return self._by_id.get(opt.id) if opt is not None and opt.id else None
+
+    def _prompt(self, e: Entry) -> Text:
+        width = max(self.scrollable_content_region.width, 12)
+        count = str(e.count) if e.count else ""
+        mark = "! " if e.error else ""
+        name_w = max(width - e.indent - cell_len(mark) - len(count) - 1, 1)
+        name = e.label if cell_len(e.label) <= name_w else set_cell_size(e.label, name_w - 1) + "…"
+        text = Text(" " * e.indent, no_wrap=True, overflow="ellipsis")
+        if mark:
+            text.append(mark, self.get_component_rich_style("feed-pane--error", partial=True))
+        style = self.get_component_rich_style("feed-pane--header", partial=True) if e.header else ""
+        text.append(set_cell_size(name, name_w), style)
+        text.append(" " + count, self.get_component_rich_style("feed-pane--count", partial=True))
+        return text
+
+    def on_resize(self) -> None:
+        if self.entries:
+            for i, e in enumerate(self.entries):
+                self.replace_option_prompt_at_index(i, self._prompt(e))
+
+    def _announce(self) -> None:
+        e = self.current
+        if e is not None:
+            self.post_message(ViewChosen(e.view, e.label, e.error))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._announce()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        e = self.current
+        if e is not None:
+            self.post_message(ViewEntered(e.view))
