@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from newsreader.fastparse import Unsupported, parse_common
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
 from newsreader.safetext import clean, clean_block
 from newsreader.sanitize import html_to_text, looks_like_html, sanitize_html, text_to_html
@@ -240,20 +241,25 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
     )
 
 
-def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+def _feedparser(body: bytes, content_type: str | None) -> Any:
     import feedparser
 
     _register_dates()
     # No content-location: feedparser would resolve guids as URIs; links are resolved here.
     headers = {"content-type": content_type or "application/xml"}
-    if body[:1] in b" \t\r\n":  # whitespace before <?xml makes expat give up
-        body = body.lstrip(b" \t\r\n")
-    d = feedparser.parse(
-        io.BytesIO(strip_doctype(body)),
-        response_headers=headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
+    return feedparser.parse(
+        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
     )
+
+
+def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    if body[:1] in b" \t\r\n":  # whitespace before <?xml makes XML parsers give up
+        body = body.lstrip(b" \t\r\n")
+    body = strip_doctype(body)
+    try:
+        d: Any = parse_common(body, content_type)  # lxml fast path for RSS 2.0 / Atom 1.0
+    except Unsupported:
+        d = _feedparser(body, content_type)
     feed = d.get("feed") or {}
     entries = d.get("entries") or []
     warn = None

@@ -11,10 +11,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import corpus
-from httpserver import LocalServer
 from newsreader.opml import OpmlError, parse_opml
 from newsreader.parse import ParseError, parse_feed
+
+from conftest import corpus
+from httpserver import LocalServer
 
 SKIP_NAMES = {"SOURCE.md", "MANIFEST.tsv", "expectations.json"}
 
@@ -159,3 +160,42 @@ def test_listparser_suite_never_crashes() -> None:
                 continue
             assert all(s.url.lower().startswith(("http://", "https://")) for s in subs)
     assert n > 50
+
+
+def test_fast_path_agrees_with_feedparser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lxml fast path and the feedparser path give the same ids, titles, links, dates."""
+    import newsreader.parse as parse_mod
+    from newsreader.fastparse import Unsupported, parse_common
+
+    root = corpus("real-feeds")
+    used = 0
+    for p in feed_files(root):
+        body, url = p.read_bytes(), f"https://example.com/feeds/{p.name}"
+        try:
+            parse_common(parse_mod.strip_doctype(body.lstrip()), None)
+        except Unsupported:
+            continue
+        except ParseError:
+            continue
+        used += 1
+        fast = parse_feed(body, url)
+
+        def refuse(*_a: object) -> dict:
+            raise Unsupported("forced")
+
+        monkeypatch.setattr(parse_mod, "parse_common", refuse)
+        slow = parse_feed(body, url)
+        monkeypatch.setattr(parse_mod, "parse_common", parse_common)
+        assert (fast.title, fast.link, len(fast.articles)) == (
+            slow.title,
+            slow.link,
+            len(slow.articles),
+        ), p.name
+        for a, b in zip(fast.articles, slow.articles, strict=True):
+            assert (a.guid, a.title, a.link, a.published) == (
+                b.guid,
+                b.title,
+                b.link,
+                b.published,
+            ), p.name
+    assert used >= 40
