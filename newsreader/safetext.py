@@ -16,8 +16,11 @@ import unicodedata
 # C0 (except \t \n handled per function), DEL, C1, bidi embeddings/overrides/isolates,
 # zero-width joiners are kept (emoji) but line/paragraph separators are normalised.
 _BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-_CONTROL_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ufeff\ufff9-\ufffb]")
-_CONTROL_BLOCK = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufeff\ufff9-\ufffb]")
+# Lone surrogates (from "\\ud800" in JSON or &#xd800; in XML) cannot be encoded: drop them too.
+_CONTROL_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ufeff\ufff9-\ufffb\ud800-\udfff]")
+_CONTROL_BLOCK = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
 _SEPARATORS = re.compile("[\u2028\u2029\r]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 

@@ -215,8 +215,8 @@ def _store() -> Store:
 def check_feed_pipeline(body: bytes, content_type: str | None) -> None:
     """bytes -> parse_feed -> Store.save_feed -> read back -> render_html: no crash, no
     forbidden character anywhere a user could see it, links only http(s)."""
-    from newsreader.htmlrender import render_html
     from newsreader.parse import ParseError, parse_feed
+    from newsreader.ui.htmlrender import render_html
 
     url = "http://127.0.0.1:9/feed.xml"
     try:
@@ -246,7 +246,7 @@ def check_feed_pipeline(body: bytes, content_type: str | None) -> None:
     for aid in ids[:10]:
         art = store.get_article(aid)
         assert art is not None
-        rendered = render_html(art.content_html).text.plain
+        rendered = render_html(art.content_html).plain
         _assert_clean(rendered, "rendered content")
         assert "[bold" not in rendered or "[bold" in art.content_html + art.text
     store.conn.execute("DELETE FROM articles WHERE feed_id = ?", (fid,))
