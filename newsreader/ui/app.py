@@ -19,6 +19,21 @@ if TYPE_CHECKING:
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker while sys.stderr is still the real one.
+
+    The refresh parses big feeds in a process pool. Inside a running Textual app sys.stderr is
+    replaced by an object whose fileno() is -1, and starting the tracker from there fails with
+    "bad value(s) in fds_to_keep"; once started, the pool works.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except Exception:  # not on this platform, or no process support: the core falls back
+        pass
+
+
 class NewsReaderApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
@@ -34,6 +49,7 @@ class NewsReaderApp(App[None]):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
+        _start_resource_tracker()
         self.session = session
         self.feeds_auto_refresh = auto_refresh
         self.fetcher = fetcher

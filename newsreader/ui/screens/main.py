@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -18,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -66,8 +68,8 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self.search_query: str | None = None
         self.view_label = "All"
         self.view_error: str | None = None
-        self._counts_timer: object | None = None
-        self._view_timer: object | None = None
+        self._counts_timer: Timer | None = None
+        self._view_timer: Timer | None = None
         self._init_refresh()
         if session.settings.compact:
             self.add_class("-compact")
@@ -153,13 +155,24 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         """Re-query the current view, keeping the cursor on its article."""
         self._load_view(self.view, self.article_list.current_id)
 
-    def schedule_view_reload(self, delay: float = 0.8) -> None:
-        if self._view_timer is None:
-            self._view_timer = self.set_timer(max(delay, 0.01), self._view_timer_fired)
+    def schedule_view_reload(self, delay: float = 0.5) -> None:
+        """Reload the view soon; many calls in a burst make one reload."""
+        self._view_timer = self._schedule(self._view_timer, delay, self._view_timer_fired)
 
     def _view_timer_fired(self) -> None:
         self._view_timer = None
         self.reload_view()
+
+    def _schedule(self, timer: Timer | None, delay: float, callback) -> Timer:
+        """Start a one-shot timer, or keep the pending one unless the new one is sooner."""
+        due = monotonic() + delay
+        if timer is not None:
+            if getattr(timer, "_due", 0.0) <= due:
+                return timer
+            timer.stop()
+        timer = self.set_timer(max(delay, 0.01), callback)
+        timer._due = due  # type: ignore[attr-defined]
+        return timer
 
     def _title_list(self) -> None:
         n = len(self.article_list.ids)
@@ -167,8 +180,7 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
 
     # ------------------------------------------------------------------ state: counts
     def schedule_counts(self, delay: float = 0.25) -> None:
-        if self._counts_timer is None:
-            self._counts_timer = self.set_timer(max(delay, 0.01), self._counts_timer_fired)
+        self._counts_timer = self._schedule(self._counts_timer, delay, self._counts_timer_fired)
 
     def _counts_timer_fired(self) -> None:
         self._counts_timer = None
