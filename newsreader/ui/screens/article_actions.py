@@ -56,10 +56,10 @@ class ArticleActions(_Base):
 
     @work(exclusive=True, group="mark")
     async def _mark_view_read(self, view: View) -> None:
-        n = await asyncio.to_thread(self.store.mark_view_read, view)
+        n = await self.off_thread(self.store.mark_view_read, view)
         self.article_list.invalidate()
         if self.article is not None and not self.article.read:
-            art = await asyncio.to_thread(self.store.get_article, self.article.id)
+            art = await self.off_thread(self.store.get_article, self.article.id)
             if art is not None:
                 self.article = art
         self.schedule_counts(0)
@@ -76,7 +76,7 @@ class ArticleActions(_Base):
     async def _jump_unread(self, forward: bool) -> None:
         lst = self.article_list
         ids = lst.ids
-        unread = set(await asyncio.to_thread(self.store.article_ids, View("unread")))
+        unread = set(await self.off_thread(self.store.article_ids, View("unread")))
         if lst.ids is not ids:
             return
         start = lst.cursor
@@ -177,7 +177,7 @@ class ArticleActions(_Base):
         if not text.strip():
             self.notify("No article text found on the page", severity="warning")
             return
-        await asyncio.to_thread(self.store.set_full_text, article_id, text)
+        await self.off_thread(self.store.set_full_text, article_id, text)
         self.open_article(article_id)
 
     # ------------------------------------------------------------------ compare

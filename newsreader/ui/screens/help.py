@@ -43,6 +43,13 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help") as scroll:
             scroll.border_title = "Keys  (Esc closes)"
             yield Static(self._table(), id="help-table", markup=False)
+            yield Static(
+                Text(
+                    "Remap keys in config.toml by the ids on the right, for example:\n"
+                    '[keys]\nstar = "S"\ndown = "j,down,ctrl+n"'
+                ),
+                markup=False,
+            )
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -57,14 +64,6 @@ class HelpScreen(ModalScreen[None]):
                 )
                 table.add_row(keys, b.description, b.id or "")
             table.add_row("", "", "")
-        table.add_row(
-            "",
-            Text(
-                "Remap any key in config.toml, by the id in the right column:\n"
-                '[keys]\nstar = "S"\ndown = "j,down,ctrl+n"'
-            ),
-            "",
-        )
         return table
 
     def action_close(self) -> None:

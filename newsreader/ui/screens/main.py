@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from time import monotonic
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from newsreader.fetch import Fetcher
 
 
+T = TypeVar("T")
 WIDE = 150  # columns from which the three panes sit side by side
 
 
@@ -70,6 +72,8 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self.view_error: str | None = None
         self._counts_timer: Timer | None = None
         self._view_timer: Timer | None = None
+        # Store queries get their own threads: they never wait behind a refresh's parsing.
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ui-store")
         self._init_refresh()
         if session.settings.compact:
             self.add_class("-compact")
@@ -110,6 +114,13 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self._say_idle()
         self._start_auto_refresh()
 
+    async def off_thread(self, fn: Callable[..., T], *args: object) -> T:
+        """Run a store call off the UI thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    def on_unmount(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
 
@@ -142,7 +153,7 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
 
     @work(exclusive=True, group="view")
     async def _load_view(self, view: View, keep: int | None) -> None:
-        ids = await asyncio.to_thread(self.store.article_ids, view)
+        ids = await self.off_thread(self.store.article_ids, view)
         if view != self.view:
             return
         lst = self.article_list
@@ -191,7 +202,7 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         def query() -> tuple[list[FeedRow], dict[str, int]]:
             return self.store.feeds(), self.store.counts()
 
-        feeds, counts = await asyncio.to_thread(query)
+        feeds, counts = await self.off_thread(query)
         self._apply_counts(feeds, counts)
 
     def _apply_counts(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:

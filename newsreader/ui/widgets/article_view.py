@@ -104,6 +104,8 @@ class ArticleView(VerticalScroll, can_focus=True):
             rendered = render_html(art.content_html, styles)
         else:
             rendered = render_text(art.text, styles)
+        if rendered.blocks and clean(rendered.blocks[0].text.plain) == clean(art.title):
+            del rendered.blocks[0]  # text feeds repeat the title as their first line
         head = self._header(art, full)
         header.update(Group(head, Rule(style=self._style("muted"))))
         body.update(rendered.renderable() if rendered.blocks else Text("(no text)"))
