@@ -218,3 +218,56 @@ async def test_quit(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_open_in_browser_and_copy_link(tmp_path: Path, monkeypatch) -> None:
+    import webbrowser
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    app, session = make_app(tmp_path)
+    bad = session.store.article_ids(View("all"))[1]
+    session.store.conn.execute(
+        "UPDATE articles SET link = 'javascript:alert(1)' WHERE id = ?", (bad,)
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lst = app.screen.query_one(ArticleList)
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert opened == [session.store.get_article(lst.ids[0]).link]
+        assert session.store.get_article(lst.ids[0]).read
+        await pilot.press("y")
+        assert app.clipboard == opened[0]
+        await pilot.press("j", "o", "y")  # a javascript: link is never opened nor copied
+        await settle(app, pilot)
+        assert len(opened) == 1 and app.clipboard == opened[0]
+
+
+async def test_compare_opens_the_compare_screen(tmp_path: Path, monkeypatch) -> None:
+    import sys
+    import types
+
+    from textual.screen import Screen
+
+    app, _ = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        monkeypatch.setitem(sys.modules, "newsreader.ui.compare", None)  # import fails
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert any("compare view not available" in n.message for n in app._notifications)
+
+        class FakeCompare(Screen):
+            def __init__(self, session, article_id):
+                super().__init__()
+                self.article_id = article_id
+
+        fake = types.ModuleType("newsreader.ui.compare")
+        fake.CompareOpenScreen = FakeCompare
+        monkeypatch.setitem(sys.modules, "newsreader.ui.compare", fake)
+        aid = app.screen.query_one(ArticleList).ids[0]
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, FakeCompare) and app.screen.article_id == aid

@@ -250,3 +250,14 @@ async def test_full_text_fetched_and_cached(tmp_path: Path, http_server, extract
         await pilot.pause()
         assert "fishermen" not in view.rendered_text
         assert len(http_server.hits("/story.html")) == 1
+
+
+async def test_refresh_at_the_configured_interval(tmp_path: Path, http_server) -> None:
+    feed = http_server.add("/tick.xml", rss("Tick", [("t1", "Tick", "http://e/t")]))
+    session = open_session(tmp_path, [(feed, None, [])], refresh_interval_minutes=0.005)
+    app = NewsReaderApp(session, auto_refresh=True, clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.8)
+        await settle(app, pilot)
+        assert len(http_server.hits("/tick.xml")) >= 2  # every 0.3 s, none at launch
+        assert len(app.screen.query_one(ArticleList).ids) == 1
