@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
+from rich.style import Style
 from rich.text import Text
 
 from newsreader.safetext import clean
@@ -58,3 +59,16 @@ def is_web_url(url: str | None) -> bool:
     except ValueError:
         return False
     return parsed.scheme.lower() in ("http", "https") and bool(parsed.netloc)
+
+
+def foreground(style: Style) -> Style:
+    """A computed component style without its background (for text inside another widget's
+    highlight): colours like `$text-muted` ("auto 60%") only resolve in a full style."""
+    return Style(
+        color=style.color,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+    )

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from newsreader.models import Article
 from newsreader.safetext import clean
 from newsreader.ui.bindings import NAV
-from newsreader.ui.format import date_text, is_web_url
+from newsreader.ui.format import date_text, foreground, is_web_url
 from newsreader.ui.htmlrender import DEFAULT_STYLES, Rendered, render_html, render_text
 
 PLACEHOLDER = "Select an article and press Enter to read it here."
@@ -114,7 +114,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def _header(self, art: Article, full: bool) -> Text:
         muted = self._style("muted")
         title = clean(art.title, 1000) or "(untitled)"
-        out = Text(title, style=self.get_component_rich_style("article-view--title", partial=True))
+        out = Text(title, style=self._style("title"))
         meta = [clean(art.feed_title, 200), clean(art.author, 200), date_text(art.published)]
         out.append("\n" + " · ".join(m for m in meta if m), muted)
         if art.link:
@@ -132,12 +132,12 @@ class ArticleView(VerticalScroll, can_focus=True):
         return out
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article-view--{name}", partial=True)
+        return foreground(self.get_component_rich_style(f"article-view--{name}"))
 
     def _styles(self) -> dict[str, str | Style]:
         styles: dict[str, str | Style] = dict(DEFAULT_STYLES)
         for name, (cls, attrs) in _STYLE_CLASSES.items():
-            styles[name] = self.get_component_rich_style(cls, partial=True) + Style.parse(attrs)
+            styles[name] = foreground(self.get_component_rich_style(cls)) + Style.parse(attrs)
         return styles
 
     # movement (the same binding ids as the lists)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.widgets import OptionList
@@ -18,6 +19,7 @@ from newsreader.models import FeedRow
 from newsreader.safetext import clean
 from newsreader.store import View
 from newsreader.ui.bindings import NAV, OPEN
+from newsreader.ui.format import foreground
 from newsreader.ui.messages import ViewChosen, ViewEntered
 
 
@@ -131,14 +133,23 @@ class FeedPane(OptionList):
         name = e.label if cell_len(e.label) <= name_w else set_cell_size(e.label, name_w - 1) + "…"
         text = Text(" " * e.indent, no_wrap=True, overflow="ellipsis")
         if mark:
-            text.append(mark, self.get_component_rich_style("feed-pane--error", partial=True))
-        style = self.get_component_rich_style("feed-pane--header", partial=True) if e.header else ""
-        text.append(set_cell_size(name, name_w), style)
-        text.append(" " + count, self.get_component_rich_style("feed-pane--count", partial=True))
+            text.append(mark, self._style("error"))
+        text.append(set_cell_size(name, name_w), self._style("header") if e.header else "")
+        text.append(" " + count, self._style("count"))
         return text
 
+    def _style(self, name: str) -> Style:
+        return foreground(self.get_component_rich_style(f"feed-pane--{name}"))
+
     def on_resize(self) -> None:
-        if self.entries:
+        self._refresh_prompts()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._refresh_prompts()  # a theme change recolours the marks and counts
+
+    def _refresh_prompts(self) -> None:
+        if self.entries and self.is_mounted:
             for i, e in enumerate(self.entries):
                 self.replace_option_prompt_at_index(i, self._prompt(e))
 

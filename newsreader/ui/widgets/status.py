@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from newsreader.ui.format import foreground
+
 
 class StatusLine(Horizontal):
     COMPONENT_CLASSES = {"status-line--error"}
@@ -32,7 +34,7 @@ class StatusLine(Horizontal):
 
     def say(self, message: str, *, error: bool = False) -> None:
         """Show one line (already cleaned text; never parsed as markup)."""
-        style = self.get_component_rich_style("status-line--error", partial=True) if error else ""
+        style = foreground(self.get_component_rich_style("status-line--error")) if error else ""
         self.query_one("#status-text", Static).update(Text(message, style=style, no_wrap=True))
 
     def progress(self, done: int, total: int) -> None:
