@@ -95,10 +95,22 @@ class Rendered:
             prev = b
         if self.links:
             parts += [Text(""), Text("Links", style=self.styles.get("h2", "bold"))]
-            num = self.styles.get("linknum", "")
-            for i, url in enumerate(self.links, 1):
-                parts.append(Text.assemble((f"[{i}] ", num), clean(url, 2000)))
+            parts += url_list(self.links, self.styles.get("linknum", ""), numbered=True)
         return Group(*parts)
+
+
+def url_list(urls: list[str], style: str | Style, numbered: bool) -> list[RenderableType]:
+    """One row per URL, `[n] ` hanging in front; long URLs fold inside their column."""
+    out: list[RenderableType] = []
+    for i, url in enumerate(urls, 1):
+        label = f"[{i}] " if numbered else "• "
+        text = Text(clean(url, 2000), overflow="fold")
+        grid = Table.grid(padding=0)
+        grid.add_column(width=cell_len(label), no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
+        grid.add_row(Text(label, style=style), text)
+        out.append(grid)
+    return out
 
 
 def _block_renderable(b: Block, marker_style: str | Style) -> RenderableType:

@@ -15,7 +15,13 @@ from newsreader.models import Article
 from newsreader.safetext import clean
 from newsreader.ui.bindings import NAV
 from newsreader.ui.format import date_text, foreground, is_web_url
-from newsreader.ui.htmlrender import DEFAULT_STYLES, Rendered, render_html, render_text
+from newsreader.ui.htmlrender import (
+    DEFAULT_STYLES,
+    Rendered,
+    render_html,
+    render_text,
+    url_list,
+)
 
 PLACEHOLDER = "Select an article and press Enter to read it here."
 
@@ -108,8 +114,13 @@ class ArticleView(VerticalScroll, can_focus=True):
             del rendered.blocks[0]  # text feeds repeat the title as their first line
         head = self._header(art, full)
         header.update(Group(head, Rule(style=self._style("muted"))))
-        body.update(rendered.renderable() if rendered.blocks else Text("(no text)"))
-        self._plain = head.plain + "\n" + rendered.plain
+        parts = [rendered.renderable() if rendered.blocks or rendered.links else Text("(no text)")]
+        urls = [f"{clean(e.url, 2000)} ({clean(e.type or 'file', 60)})" for e in art.enclosures]
+        if urls:
+            parts += [Text(""), Text("Attachments", style=styles["h2"])]
+            parts += url_list(urls[:20], styles["muted"], numbered=False)
+        body.update(Group(*parts))
+        self._plain = "\n".join([head.plain, rendered.plain, *urls])
 
     def _header(self, art: Article, full: bool) -> Text:
         muted = self._style("muted")
@@ -120,9 +131,6 @@ class ArticleView(VerticalScroll, can_focus=True):
         if art.link:
             link = clean(art.link, 2000)
             out.append("\n" + link if is_web_url(art.link) else f"\n(link not opened: {link})")
-        for enc in art.enclosures[:5]:
-            kind = clean(enc.type or "file", 60)
-            out.append(f"\n[{kind}] {clean(enc.url, 2000)}", muted)
         if art.starred:
             out.append("\n★ starred", self._style("heading"))
         if full:
