@@ -80,6 +80,7 @@ async def test_hostile_titles_render_literally(tmp_path: Path) -> None:
         await settle(app, pilot)
         status = app.screen.query_one(StatusLine).text
         assert "[red]boom[/]" in status
+        assert "[bold red]x[/] feed" in screen_text(app).splitlines()[0]  # the list's title
         assert_clean(status)
         assert_clean(screen_text(app))
 

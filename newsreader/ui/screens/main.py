@@ -15,6 +15,7 @@ from datetime import datetime
 from time import monotonic
 from typing import TYPE_CHECKING, TypeVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -187,7 +188,8 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
 
     def _title_list(self) -> None:
         n = len(self.article_list.ids)
-        self.article_list.border_title = f"{self.view_label} ({n})"
+        # a Text, so a feed title is never read as markup
+        self.article_list.border_title = Text(f"{self.view_label} ({n})")
 
     # ------------------------------------------------------------------ state: counts
     def schedule_counts(self, delay: float = 0.25) -> None:
