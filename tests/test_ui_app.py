@@ -271,3 +271,23 @@ async def test_compare_opens_the_compare_screen(tmp_path: Path, monkeypatch) -> 
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, FakeCompare) and app.screen.article_id == aid
+
+
+async def test_reload_keeps_the_cursor_on_its_article(tmp_path: Path) -> None:
+    from newsreader.models import ParsedFeed
+    from test_ui_support import DEMO_FEEDS, NOW, article
+
+    app, session = make_app(tmp_path, per_feed=30)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lst = app.screen.query_one(ArticleList)
+        lst.move_to(40)
+        await pilot.pause()
+        aid, row_on_screen = lst.current_id, lst.cursor - int(lst.scroll_y)
+        fresh = [article(0, 100 + n, published=NOW) for n in range(3)]
+        session.store.save_feed(DEMO_FEEDS[0][0], ParsedFeed("World News", None, fresh))
+        app.screen.reload_view()
+        await settle(app, pilot)
+        assert len(lst.ids) == 93
+        assert lst.current_id == aid and lst.cursor == 43
+        assert lst.cursor - int(lst.scroll_y) == row_on_screen
