@@ -274,8 +274,9 @@ async def test_compare_opens_the_compare_screen(tmp_path: Path, monkeypatch) -> 
 
 
 async def test_reload_keeps_the_cursor_on_its_article(tmp_path: Path) -> None:
-    from newsreader.models import ParsedFeed
     from test_ui_support import DEMO_FEEDS, NOW, article
+
+    from newsreader.models import ParsedFeed
 
     app, session = make_app(tmp_path, per_feed=30)
     async with app.run_test(size=(100, 30)) as pilot:
