@@ -86,8 +86,8 @@ class FeedActions(_Base):
                 self._failed += 1
             if ev.new or ev.status == "error":
                 self.schedule_counts()
-            if ev.new:
-                self.schedule_view_reload()
+            if ev.new:  # at once into an empty list (first run), else in bursts
+                self.schedule_view_reload(0.05 if not self.article_list.ids else 0.5)
             self._show_progress()
 
         summary = None
