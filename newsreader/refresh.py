@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,27 +71,77 @@ def fetch_settings(settings: Settings) -> FetchSettings:
     )
 
 
+def _default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def make_executor(workers: int | None = None) -> Executor:
-    """A process pool for parsing (forkserver: safe to start from a threaded program)."""
-    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    """A process pool for parsing (forkserver: safe to start from a threaded program).
+
+    Where a process pool cannot be made (no working semaphores, no /dev/shm: some sandboxes
+    and containers), a thread pool is returned instead: parsing is then slower but works.
+    """
+    workers = workers or _default_workers()
     ctx: multiprocessing.context.BaseContext
     try:
-        ctx = multiprocessing.get_context("forkserver")
-    except ValueError:  # pragma: no cover - platforms without forkserver
-        ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        try:
+            ctx = multiprocessing.get_context("forkserver")
+        except ValueError:  # pragma: no cover - platforms without forkserver
+            ctx = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    except (OSError, ImportError, NotImplementedError, RuntimeError):
+        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsreader-parse")
+
+
+class _ParsePool:
+    """The executor used for parsing, replaced by a thread pool once a process pool fails.
+
+    A process pool starts its workers lazily, so it can fail on the first `submit`
+    (the forkserver or a worker cannot be started) or later (a worker dies:
+    `BrokenProcessPool`). Either way the feed is parsed in a thread and every later feed
+    goes to a thread pool, so one refresh never pays the failure twice.
+    """
+
+    def __init__(self, executor: Executor | None) -> None:
+        self.executor = executor
+        self.fallback: ThreadPoolExecutor | None = None
+
+    def _fall_back(self) -> None:
+        if self.fallback is None:
+            self.fallback = ThreadPoolExecutor(
+                max_workers=_default_workers(), thread_name_prefix="newsreader-parse"
+            )
+
+    async def parse(self, body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+        if self.executor is None or len(body) < _INLINE_PARSE_BYTES:
+            return await asyncio.to_thread(parse_feed, body, url, content_type)
+        loop = asyncio.get_running_loop()
+        if self.fallback is None:
+            try:
+                fut = loop.run_in_executor(self.executor, parse_feed, body, url, content_type)
+            except (OSError, RuntimeError, BrokenProcessPool, ImportError, NotImplementedError):
+                self._fall_back()  # the pool could not start a worker
+            else:
+                try:
+                    return await fut
+                except BrokenProcessPool:
+                    self._fall_back()
+        return await loop.run_in_executor(self.fallback, parse_feed, body, url, content_type)
+
+    def shutdown(self) -> None:
+        if self.fallback is not None:
+            self.fallback.shutdown(wait=False, cancel_futures=True)
 
 
 async def _parse(
-    executor: Executor | None, body: bytes, url: str, content_type: str | None
+    executor: Executor | _ParsePool | None, body: bytes, url: str, content_type: str | None
 ) -> ParsedFeed:
-    loop = asyncio.get_running_loop()
-    if executor is None or len(body) < _INLINE_PARSE_BYTES:
-        return await asyncio.to_thread(parse_feed, body, url, content_type)
+    pool = executor if isinstance(executor, _ParsePool) else _ParsePool(executor)
     try:
-        return await loop.run_in_executor(executor, parse_feed, body, url, content_type)
-    except BrokenProcessPool:
-        return await asyncio.to_thread(parse_feed, body, url, content_type)
+        return await pool.parse(body, url, content_type)
+    finally:
+        if pool is not executor:
+            pool.shutdown()
 
 
 async def refresh_one(
@@ -99,7 +149,7 @@ async def refresh_one(
     *,
     store: Store,
     fetcher: Fetcher,
-    executor: Executor | None,
+    executor: Executor | _ParsePool | None,
     feeds_file: Path | None = None,
     force: bool = False,
 ) -> FeedDone:
@@ -154,6 +204,7 @@ async def refresh_feeds(
     fetcher = fetcher or Fetcher(settings=fetch_settings(settings))
     if own_executor:
         executor = make_executor()
+    pool = _ParsePool(executor)
     summary = RefreshSummary(total=len(subs))
     started = time.monotonic()
 
@@ -165,7 +216,7 @@ async def refresh_feeds(
                 sub,
                 store=store,
                 fetcher=fetcher,
-                executor=executor,
+                executor=pool,
                 feeds_file=feeds_file,
                 force=force,
             )
@@ -184,6 +235,7 @@ async def refresh_feeds(
     finally:
         if own_fetcher:
             await fetcher.aclose()
+        pool.shutdown()
         if own_executor and executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
     summary.elapsed = time.monotonic() - started

@@ -18,6 +18,8 @@ from newsreader.models import Subscription
 from newsreader.store import Store
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from newsreader.fetch import Fetcher
     from newsreader.refresh import FeedDone, RefreshSummary
 
@@ -152,8 +154,14 @@ class Session:
         on_start: Callable[[str], None] | None = None,
         on_done: Callable[[FeedDone], None] | None = None,
         fetcher: Fetcher | None = None,
+        executor: Executor | None = None,
         force: bool = False,
     ) -> RefreshSummary:
+        """Refresh the given feeds (all by default).
+
+        `executor` parses large feeds; by default a process pool is made for the run (a thread
+        pool where processes cannot start). A caller's executor is used as is and not shut down.
+        """
         from newsreader.refresh import refresh_feeds
 
         subs = self.subscriptions
@@ -164,6 +172,7 @@ class Session:
             subs,
             store=self.store,
             fetcher=fetcher,
+            executor=executor,
             settings=self.settings,
             feeds_file=self.feeds_file,
             on_start=on_start,

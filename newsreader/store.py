@@ -428,7 +428,8 @@ class Store:
         if view.kind == "unread" or view.unread_only:
             where.append("a.read = 0")
         if view.kind == "starred":
-            where = ["a.starred = 1"]
+            # Starred articles stay listed after their feed is removed; `unread_only` holds.
+            where = ["a.starred = 1"] + (["a.read = 0"] if view.unread_only else [])
         elif view.kind == "feed":
             where.append("a.feed_id = ?")
             params.append(view.feed_id)

@@ -1,0 +1,145 @@
+"""Refresh without a working process pool, a caller's executor, and starred + unread_only."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import newsreader.refresh as refresh_mod
+from newsreader.config import Settings
+from newsreader.models import ParsedArticle, ParsedFeed
+from newsreader.session import Session
+from newsreader.store import View
+
+from httpserver import LocalServer
+
+FEEDS = 4
+ITEMS = 60  # > 16 KB per feed, so parsing goes to the executor, not the inline thread
+
+
+def rss(n: int) -> bytes:
+    items = "".join(
+        f"<item><title>Feed {n} story {i}</title><link>https://example.org/{n}/{i}</link>"
+        f"<guid>g-{n}-{i}</guid><pubDate>Mon, 0{1 + i % 9} Jun 2026 10:00:00 GMT</pubDate>"
+        f"<description>{'Some words of the story. ' * 12}</description></item>"
+        for i in range(ITEMS)
+    )
+    doc = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'
+        f"<link>https://example.org/{n}</link>{items}</channel></rss>"
+    )
+    data = doc.encode()
+    assert len(data) > refresh_mod._INLINE_PARSE_BYTES
+    return data
+
+
+@pytest.fixture
+def feeds_session(tmp_path: Path):
+    server = LocalServer().start()
+    try:
+        urls = [server.add(f"/f{n}.xml", rss(n), "application/rss+xml") for n in range(FEEDS)]
+        feeds_file = tmp_path / "feeds.toml"
+        feeds_file.write_text("".join(f'[[feed]]\nurl = "{u}"\n' for u in urls))
+        session = Session.open(
+            feeds_file=feeds_file, db=tmp_path / "db.sqlite", settings=Settings()
+        )
+        yield session, server
+    finally:
+        server.stop()
+
+
+def _no_processes(*args, **kwargs):
+    raise OSError(38, "Function not implemented (no sem_open: /dev/shm is missing)")
+
+
+def test_make_executor_falls_back_to_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(refresh_mod, "ProcessPoolExecutor", _no_processes)
+    ex = refresh_mod.make_executor(2)
+    try:
+        assert isinstance(ex, ThreadPoolExecutor)
+    finally:
+        ex.shutdown()
+
+
+async def test_refresh_without_process_pool(feeds_session, monkeypatch) -> None:
+    session, _ = feeds_session
+    monkeypatch.setattr(refresh_mod, "ProcessPoolExecutor", _no_processes)
+    summary = await session.refresh()
+    assert summary.failed == 0, summary.failures
+    assert summary.ok == FEEDS
+    assert summary.new_articles == FEEDS * ITEMS
+
+
+class _CannotStart(Executor):
+    """A pool whose workers cannot start: every submit fails (as a forkserver would)."""
+
+    def __init__(self) -> None:
+        self.submits = 0
+        self.shut = False
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.submits += 1
+        raise PermissionError(13, "cannot start the forkserver")
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.shut = True
+
+
+async def test_refresh_when_workers_cannot_start(feeds_session) -> None:
+    session, _ = feeds_session
+    broken = _CannotStart()
+    summary = await session.refresh(executor=broken)
+    assert summary.failed == 0, summary.failures
+    assert summary.new_articles == FEEDS * ITEMS
+    assert broken.submits >= 1
+    assert not broken.shut  # a caller's executor is the caller's to shut down
+
+
+async def test_refresh_uses_callers_executor(feeds_session) -> None:
+    session, server = feeds_session
+    used: list[str] = []
+
+    class Counting(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            used.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
+
+    with Counting(max_workers=2) as ex:
+        summary = await session.refresh(executor=ex)
+        assert summary.new_articles == FEEDS * ITEMS
+        assert used.count("parse_feed") == FEEDS
+        # the executor is still usable afterwards (not shut down by the refresh)
+        assert ex.submit(lambda: 7).result() == 7
+        again = await session.refresh(executor=ex)
+    assert again.unchanged == FEEDS and again.new_articles == 0
+    conditional = [r for r in server.requests if "if-none-match" in r.headers]
+    assert len(conditional) == FEEDS
+
+
+def test_starred_view_respects_unread_only(tmp_path: Path) -> None:
+    feeds_file = tmp_path / "feeds.toml"
+    feeds_file.write_text('[[feed]]\nurl = "https://example.org/a.xml"\n')
+    session = Session.open(feeds_file=feeds_file, db=tmp_path / "db.sqlite", settings=Settings())
+    store = session.store
+    when = datetime(2026, 6, 1, tzinfo=UTC)
+    parsed = ParsedFeed(
+        title="A",
+        link=None,
+        articles=[ParsedArticle(guid=f"g{i}", title=f"T{i}", published=when) for i in range(4)],
+    )
+    store.save_feed("https://example.org/a.xml", parsed)
+    ids = store.article_ids(View("all"))
+    for i in ids[:3]:
+        store.set_starred(i, True)
+    store.set_read([ids[0]])
+    assert set(store.article_ids(View("starred"))) == set(ids[:3])
+    unread_starred = store.article_ids(View("starred", unread_only=True))
+    assert set(unread_starred) == set(ids[1:3])
+    assert len(store.articles(View("starred", unread_only=True))) == 2
+    # marking the unread starred view read touches only those
+    assert store.mark_view_read(View("starred", unread_only=True)) == 2
+    assert store.article_ids(View("starred", unread_only=True)) == []
+    assert store.article_ids(View("unread")) == [ids[3]]
