@@ -1,0 +1,78 @@
+"""Key bindings of the compare view, declared once (footer, legend and command palette).
+
+Each binding has an id, so a user remaps it in config.toml `[keys]` like the reading app's.
+Movement reuses the reading app's NAV bindings (same ids, same user keymap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from newsreader.ui.bindings import NAV, keys_for
+
+# On the rows view (the focused widget).
+ROWS: list[Binding] = [
+    *NAV,
+    Binding("n", "next_difference", "Next diff", id="compare_next"),
+    Binding("N", "previous_difference", "Previous diff", id="compare_previous"),
+    Binding("enter", "details", "Details", id="compare_details"),
+]
+
+# On the compare screen.
+SCREEN: list[Binding] = [
+    Binding("question_mark", "legend", "Legend", id="compare_legend"),
+    Binding("escape,q", "back", "Back", id="compare_back"),
+]
+
+# Inside the modals (row details, legend).
+CLOSE = Binding("escape,q,enter,question_mark", "close", "Close", id="compare_close")
+MODAL: list[Binding] = [
+    CLOSE,
+    Binding("j,down", "scroll('down')", "Down", show=False),
+    Binding("k,up", "scroll('up')", "Up", show=False),
+]
+
+# What the command palette offers on the compare screen: (binding, action to run there).
+PALETTE: list[tuple[Binding, str]] = [
+    (ROWS[-3], "focused.next_difference"),
+    (ROWS[-2], "focused.previous_difference"),
+    (ROWS[-1], "focused.details"),
+    (SCREEN[0], "legend"),
+    (SCREEN[1], "back"),
+]
+
+
+class CompareCommands(Provider):
+    """The compare view's actions in the command palette (ctrl+p)."""
+
+    def _entries(self) -> Iterator[tuple[str, str, str]]:
+        app = self.app
+        keymap = getattr(app, "user_keys", {})
+        for binding, action in PALETTE:
+            keys = ", ".join(app.get_key_display(Binding(k, "")) for k in keys_for(binding, keymap))
+            yield binding.description, keys, action
+
+    async def _run(self, action: str) -> None:
+        screen = self.screen
+        if action.startswith("focused."):
+            from newsreader.ui.compare.rows import CompareRows
+
+            await screen.query_one(CompareRows).run_action(action.split(".", 1)[1])
+        else:
+            await screen.run_action(action)
+
+    async def discover(self) -> Hits:
+        for name, keys, action in self._entries():
+            yield DiscoveryHit(name, partial(self._run, action), help=f"key: {keys}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, keys, action in self._entries():
+            score = matcher.match(name)
+            if score > 0:
+                run = partial(self._run, action)
+                yield Hit(score, matcher.highlight(name), run, help=f"key: {keys}")
