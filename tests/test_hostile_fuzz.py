@@ -341,6 +341,6 @@ compare_text = st.lists(
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(compare_text, compare_text)
+@given(left=compare_text, right=compare_text)
 def test_fuzz_compare_engine(left: str, right: str, tmp_path: Path) -> None:
     check_compare(left, right, tmp_path)

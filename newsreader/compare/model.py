@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-SegmentKind = Literal["headline", "standfirst", "byline", "caption", "body", "boilerplate"]
+SegmentKind = Literal[
+    "headline", "standfirst", "kicker", "byline", "caption", "body", "boilerplate"
+]
 RowKind = Literal["same", "changed", "moved", "left_only", "right_only"]
 FactKind = Literal[
     "quote_paraphrased",  # a direct quote of the original became indirect speech in the copy

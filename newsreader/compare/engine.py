@@ -1,0 +1,173 @@
+"""compare(copy, original) → rows in reading order, with word diffs, fact chips and a report."""
+
+from __future__ import annotations
+
+from newsreader.compare.align import Link, align
+from newsreader.compare.claims import attribution, hedges, word_diff
+from newsreader.compare.facts import (
+    name_kept,
+    names,
+    norm,
+    numbers_changed,
+    quote_kept,
+    quotes,
+    words,
+)
+from newsreader.compare.model import CompareResult, Document, Fact, Report, Row, RowKind
+from newsreader.compare.similarity import Similarity
+
+_CONTENT = ("headline", "standfirst", "body")
+
+
+def compare(left: Document, right: Document) -> CompareResult:
+    """Align the copy (left) with the original (right) and say what changed."""
+    lt = [s.text for s in left.segments]
+    rt = [s.text for s in right.segments]
+    sim = Similarity(lt, rt)
+    links = align(sim, [s.kind for s in left.segments], [s.kind for s in right.segments])
+    rows = build_rows(links, len(lt), len(rt))
+    left_text = " ".join(lt)
+    ctx = _Context(left_text, norm(left_text))
+    for row in rows:
+        _annotate(row, left, right, ctx)
+    return CompareResult(left, right, rows, _report(left, right, rows, ctx))
+
+
+class _Context:
+    def __init__(self, text: str, normed: str) -> None:
+        self.text = text
+        self.norm = normed
+
+
+def build_rows(links: list[Link], nl: int, nr: int) -> list[Row]:
+    """Every segment of both sides in exactly one row, in reading order (the copy's order for
+    moved sentences; one-sided segments where they stood)."""
+    owner_l = {i: lk for lk in links for i in lk.left}
+    owner_r = {j: lk for lk in links for j in lk.right}
+    rows: list[Row] = []
+    done: set[int] = set()
+    li = ri = 0
+
+    def emit(lk: Link) -> None:
+        if id(lk) in done:
+            return
+        done.add(id(lk))
+        kind: RowKind = "moved" if lk.moved else "changed"
+        rows.append(Row(list(lk.left), list(lk.right), kind, lk.score))
+
+    def flush(lstop: int, rstop: int) -> None:
+        nonlocal li, ri
+        while ri < rstop:
+            if ri not in owner_r:
+                rows.append(Row([], [ri], "right_only", 0.0))
+            ri += 1
+        while li < lstop:
+            lk = owner_l.get(li)
+            if lk is None:
+                rows.append(Row([li], [], "left_only", 0.0))
+            elif lk.moved:
+                emit(lk)
+            li += 1
+
+    for lk in sorted((lk for lk in links if not lk.moved), key=lambda x: min(x.left)):
+        flush(min(lk.left), min(lk.right))
+        emit(lk)
+        li = max(li, max(lk.left) + 1)
+        ri = max(ri, max(lk.right) + 1)
+    flush(nl, nr)
+    # A pointer for moved rows: the row after which the original had the sentence.
+    where = {j: k for k, row in enumerate(rows) for j in row.right if row.kind != "moved"}
+    for row in rows:
+        if row.kind == "moved":
+            j = min(row.right) - 1
+            while j >= 0 and j not in where:
+                j -= 1
+            row.moved_from = where.get(j, 0)
+    return rows
+
+
+def _annotate(row: Row, left: Document, right: Document, ctx: _Context) -> None:
+    ltext = " ".join(left.segments[i].text for i in row.left)
+    rtext = " ".join(right.segments[j].text for j in row.right)
+    if row.left and row.right:
+        if row.kind == "changed" and words(ltext) == words(rtext):
+            row.kind = "same"
+        row.diff = word_diff(ltext, rtext)
+        row.facts = _aligned_facts(ltext, rtext, ctx)
+    elif row.right:
+        kind = right.segments[row.right[0]].kind
+        if kind in _CONTENT:
+            for q in quotes(rtext):
+                if not quote_kept(q, ctx.norm):
+                    row.facts.append(Fact("quote_dropped", "quote dropped", None, q))
+            if hedges(rtext) and kind == "body":
+                row.facts.append(Fact("hedge_removed", "caveat dropped", None, rtext))
+        if kind in (*_CONTENT, "byline", "caption"):
+            for name in names(rtext):
+                if not name_kept(name, ctx.text, ctx.norm):
+                    row.facts.append(Fact("name_dropped", f"name dropped: {name}", None, name))
+    elif row.left and left.segments[row.left[0]].kind == "boilerplate":
+        row.facts.append(Fact("boilerplate", "boilerplate", ltext, None))
+
+
+def _aligned_facts(ltext: str, rtext: str, ctx: _Context) -> list[Fact]:
+    facts: list[Fact] = []
+    lnorm = norm(ltext)
+    for q in quotes(rtext):
+        if not quote_kept(q, ctx.norm) and not quote_kept(q, lnorm):
+            facts.append(Fact("quote_paraphrased", "quote → paraphrase", None, q))
+    for name in names(rtext):
+        if not name_kept(name, ctx.text, ctx.norm):
+            facts.append(Fact("name_dropped", f"name dropped: {name}", None, name))
+    for lval, rval in numbers_changed(ltext, rtext):
+        facts.append(Fact("number_changed", f"{rval} → {lval}", lval, rval))
+    ra, la = attribution(rtext), attribution(ltext)
+    if ra == "strong" and la == "none":
+        facts.append(Fact("attribution_dropped", "attribution dropped", None, rtext))
+    elif ra == "strong" and la == "vague":
+        facts.append(Fact("attribution_dropped", "attribution weakened", ltext, rtext))
+    rh, lh = hedges(rtext), hedges(ltext)
+    lost = sorted(rh - lh)
+    if lost and len(lh) < len(rh):
+        facts.append(Fact("hedge_removed", f"hedge removed: {lost[0]}", None, lost[0]))
+    return facts
+
+
+def _report(left: Document, right: Document, rows: list[Row], ctx: _Context) -> Report:
+    weight = {j: len(s.text.split()) for j, s in enumerate(right.segments) if s.kind in _CONTENT}
+    carried = sum(weight.get(j, 0) for row in rows if row.left and row.right for j in row.right)
+    total = sum(weight.values())
+    kept: list[str] = []
+    lost: list[str] = []
+    names_lost: list[str] = []
+    for seg in right.segments:
+        if seg.kind == "boilerplate":
+            continue
+        if seg.kind in _CONTENT:
+            for q in quotes(seg.text):
+                (kept if quote_kept(q, ctx.norm) else lost).append(q)
+        for name in names(seg.text):
+            if not name_kept(name, ctx.text, ctx.norm):
+                names_lost.append(name)
+    changed = [
+        (f.left or "", f.right or "")
+        for row in rows
+        for f in row.facts
+        if f.kind == "number_changed"
+    ]
+    bylines = [s.text for s in right.segments if s.kind == "byline"]
+    left_has_byline = any(s.kind == "byline" for s in left.segments)
+    byline_dropped = (
+        bool(bylines)
+        and not left_has_byline
+        and not any(name_kept(n, ctx.text, ctx.norm) for b in bylines for n in names(b))
+    )
+    return Report(
+        coverage=round(carried / total, 4) if total else 0.0,
+        quotes_lost=list(dict.fromkeys(lost)),
+        quotes_kept=list(dict.fromkeys(kept)),
+        names_lost=list(dict.fromkeys(names_lost)),
+        numbers_changed=changed,
+        boilerplate=[i for i, s in enumerate(left.segments) if s.kind == "boilerplate"],
+        byline_dropped=byline_dropped,
+    )

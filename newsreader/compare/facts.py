@@ -1,0 +1,146 @@
+"""What changed inside aligned text: quotes, names, numbers, attributions, hedges, word diff.
+
+Every detector is a general rule of news writing (quotation marks, capitalised name
+sequences, numerals and number words, reporting verbs, hedging vocabulary), not a list drawn
+from any one article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsreader.compare.sentences import quote_spans
+
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORDS.findall(text)]
+
+
+def norm(text: str) -> str:
+    return " " + " ".join(words(text)) + " "
+
+
+# ----------------------------------------------------------------------------- quotes
+
+
+def quotes(text: str) -> list[str]:
+    """Quoted passages (without the marks) of at least two characters."""
+    out = []
+    for a, b in quote_spans(text):
+        inner = text[a + 1 : b - 1].strip(" ,.;:")
+        if len(inner) >= 2 and any(ch.isalpha() for ch in inner):
+            out.append(inner)
+    return out
+
+
+def quote_kept(quote: str, other_norm: str) -> bool:
+    """Is the quote's wording still there (allowing a trimmed word at either end)?"""
+    q = words(quote)
+    if not q:
+        return True
+    if len(q) <= 4:
+        return " " + " ".join(q) + " " in other_norm
+    grams = [" " + " ".join(q[k : k + 3]) + " " for k in range(len(q) - 2)]
+    found = sum(g in other_norm for g in grams)
+    return found >= 0.8 * len(grams)
+
+
+# ----------------------------------------------------------------------------- names
+
+_CAP = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,6}s?|[A-Z]\.)"
+_NAME_SEQ = re.compile(rf"{_CAP}(?:\s+(?:(?:of|de|van|von|der|da|del|al|bin|la|le)\s+)?{_CAP})*")
+_NOT_NAMES = frozenset(
+    """The A An In On At By For From With And But Or As If When While After Before This That
+    These Those There Here It Its He She His Her They Their We Our You Your I Mr Mrs Ms Dr
+    Prof According However Meanwhile Recently Further Also Yet Still So Then Now Today
+    Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December Sources Some Many Most
+    Both Each Every Such What Who Why How Where Which Last Next New More Other Another One Two
+    Three Four Five Six Seven Eight Nine Ten Although Though Because Since Despite Under Over
+    Earlier Later Still Even Just Only Not No Yes Secretary President Minister Chairman Chair
+    Senator Governor Mayor Director Officials Official Reporting Editing Additional Copyright
+    All Read Sign Photo Image Updated Published Leave Share Follow Subscribe Click""".split()
+)
+_SHOUT = frozenset("AGO AM PM GMT UTC EST ET BST CET MINUTES MINUTE HOURS HOUR DAYS NEW".split())
+
+
+def names(text: str) -> list[str]:
+    """Capitalised name sequences (people, organisations, places), leading function words off."""
+    out: list[str] = []
+    for m in _NAME_SEQ.finditer(text):
+        toks = m.group().split()
+        while toks and (toks[0] in _NOT_NAMES or toks[0].upper() in _SHOUT):
+            toks = toks[1:]
+        while toks and (toks[-1] in _NOT_NAMES or toks[-1].upper() in _SHOUT or len(toks[-1]) < 2):
+            toks = toks[:-1]
+        if not toks:
+            continue
+        name = " ".join(toks)
+        single = len(toks) == 1
+        acronym = single and name.rstrip("s").isupper() and len(name) >= 2
+        if single and not acronym:
+            continue  # a lone capitalised word is too often a place or a sentence start
+        out.append(re.sub(r"['’]s$", "", name))
+    return list(dict.fromkeys(out))
+
+
+def name_kept(name: str, other_text: str, other_norm: str) -> bool:
+    if norm(name) in other_norm:
+        return True
+    toks = name.split()
+    surname = toks[-1]
+    return bool(
+        len(toks) >= 2 and len(surname) >= 3 and re.search(rf"\b{re.escape(surname)}\b", other_text)
+    )
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_NUM_WORDS = {
+    w: float(k)
+    for k, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70})
+_NUM_WORDS.update({"eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12})
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9}
+_SCALE.update({"bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12})
+_NUMBER = re.compile(
+    r"(?<![\w.])([$£€¥]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(\s?%|\s?per\s?cent|\s?percent)?"
+    r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?"
+    rf"|\b({'|'.join(_NUM_WORDS)})\b(?:\s(thousand|million|billion|trillion))?",
+    re.I,
+)
+
+
+def numbers(text: str) -> list[tuple[str, float]]:
+    """(surface form, value) of each number; percentages and scales folded into the value."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        if m.group(1):
+            digits = re.sub(r"[^\d.]", "", m.group(1))
+            try:
+                value = float(digits)
+            except ValueError:
+                continue
+            scale = (m.group(3) or "").lower()
+            value *= _SCALE.get(scale, 1.0)
+            if m.group(2):
+                value += 0.000123  # a percentage differs from the bare number
+        else:
+            value = _NUM_WORDS[m.group(4).lower()] * _SCALE.get((m.group(5) or "").lower(), 1.0)
+        out.append((m.group().strip(), value))
+    return out
+
+
+def numbers_changed(left: str, right: str) -> list[tuple[str, str]]:
+    ln, rn = numbers(left), numbers(right)
+    rvals = [v for _, v in rn]
+    lvals = [v for _, v in ln]
+    lonly = [(s, v) for s, v in ln if v not in rvals]
+    ronly = [(s, v) for s, v in rn if v not in lvals]
+    return [(a[0], b[0]) for a, b in zip(lonly, ronly, strict=False)]

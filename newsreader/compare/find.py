@@ -1,0 +1,72 @@
+"""Finding the original of a copy among the stored articles.
+
+Links in the copy that point at a stored article come first (aggregators often link their
+source); then a near-duplicate search: the store's full-text index picks articles sharing the
+copy's most distinctive words, and character n-gram TF-IDF cosine over whole texts ranks them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsreader.compare.model import Candidate, Document
+from newsreader.compare.similarity import Similarity
+from newsreader.safetext import clean
+
+MIN_CONFIDENCE = 0.3  # below this cosine two articles are only about the same topic
+PREFILTER = 40
+
+
+def _body(doc: Document) -> str:
+    return " ".join(s.text for s in doc.segments if s.kind != "boilerplate")
+
+
+def find_original(doc: Document, store: Any, limit: int = 5) -> list[Candidate]:
+    """Likely originals of `doc`, best first, each with a confidence in [0, 1]; may be empty."""
+    if store is None:
+        return []
+    text = _body(doc)
+    if not text.strip():
+        return []
+    pool: dict[int, Any] = {}
+    linked: set[int] = set()
+    own = doc.article_id
+    for url in doc.links[:100]:
+        if urlsplit(url).scheme not in ("http", "https"):
+            continue
+        for row in store.find_articles_by_link(url):
+            if row.id != own:
+                linked.add(row.id)
+    for aid in linked:
+        art = store.get_article(aid)
+        if art is not None:
+            pool[aid] = art
+    for art in store.similar_candidates(text[:20000], limit=PREFILTER, exclude_id=own):
+        pool.setdefault(art.id, art)
+    pool.pop(own or -1, None)
+    if not pool:
+        return []
+    arts = list(pool.values())
+    texts = [(a.full_text or a.text or "")[:60000] for a in arts]
+    sim = Similarity([text[:60000]], [f"{a.title} {t}" for a, t in zip(arts, texts, strict=True)])
+    out = []
+    for k, art in enumerate(arts):
+        score = float(sim.cos[0, k])
+        if art.id in linked:
+            score = min(1.0, score + 0.3) if score >= 0.15 else score
+            reason = "linked from the copy"
+        else:
+            reason = "near-duplicate text"
+        if score >= MIN_CONFIDENCE:
+            out.append(
+                Candidate(
+                    article_id=art.id,
+                    title=clean(art.title, 300),
+                    feed_title=clean(art.feed_title, 200) or None,
+                    score=round(min(score, 1.0), 3),
+                    reason=reason,
+                )
+            )
+    out.sort(key=lambda c: -c.score)
+    return out[:limit]

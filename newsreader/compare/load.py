@@ -1,0 +1,87 @@
+"""One side of a comparison from a stored article, a URL, or a file (text, Markdown, HTML)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from newsreader.compare.model import Document
+from newsreader.compare.segment import document_from_text
+from newsreader.sanitize import html_to_text, looks_like_html
+
+MAX_FILE = 16 * 1024 * 1024
+FetchHtml = Callable[[str], tuple[str, str]]  # url -> (html, final url)
+
+
+class LoadError(Exception):
+    """A side could not be loaded; the message says why, for the user."""
+
+
+def load_document(spec: str, *, store: Any = None, fetch_html: FetchHtml | None = None) -> Document:
+    """`spec` is "article:ID", an http(s) URL, or a path to a .txt/.md/.html file."""
+    if spec.startswith("article:"):
+        return _from_store(spec.removeprefix("article:"), store)
+    if spec.startswith(("http://", "https://")):
+        if fetch_html is None:
+            raise LoadError("fetching web pages is not available here")
+        html, final = fetch_html(spec)
+        return document_from_html(html, final or spec)
+    path = Path(spec).expanduser()
+    if not path.is_file():
+        raise LoadError("no such file (give a file, an http(s) URL or an article id)")
+    if path.stat().st_size > MAX_FILE:
+        raise LoadError(f"the file is larger than {MAX_FILE // (1024 * 1024)} MB")
+    raw = path.read_bytes().decode("utf-8-sig", "replace")
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") or (
+        path.suffix.lower() not in (".txt", ".md", ".markdown") and looks_like_html(raw[:2000])
+    ):
+        return document_from_html(raw, str(path))
+    return document_from_text(raw, str(path))
+
+
+def document_from_html(html: str, source: str) -> Document:
+    from newsreader.extract import extract
+
+    page = extract(html, source if source.startswith(("http://", "https://")) else None)
+    if not page.text.strip():
+        raise LoadError("no article text found in the page")
+    text = page.text
+    if page.author and page.author not in text[:2000]:
+        # Keep the byline as a segment of its own, under the headline like on the page.
+        head, sep, rest = text.partition("\n\n")
+        text = f"{head}\n\nBy {page.author}\n\n{rest}" if sep else f"By {page.author}\n\n{text}"
+    doc = document_from_text(text, source, title=page.title, links=page.links)
+    return doc
+
+
+def _from_store(ident: str, store: Any) -> Document:
+    if store is None:
+        raise LoadError("stored articles need the article store")
+    try:
+        article_id = int(ident)
+    except ValueError as exc:
+        raise LoadError("an article id is a number") from exc
+    art = store.get_article(article_id)
+    if art is None:
+        raise LoadError(f"no stored article with id {article_id}")
+    text = art.full_text or art.text or html_to_text(art.content_html or "")
+    if not text.strip():
+        raise LoadError(f"article {article_id} has no text")
+    title = art.title or None
+    if title and title not in text[:2000]:
+        text = f"{title}\n\n{text}"
+    if art.author and art.author not in text[:3000]:
+        head, sep, rest = text.partition("\n\n")
+        text = f"{head}\n\nBy {art.author}\n\n{rest}" if sep else text
+    links = [u for u in _html_links(art.content_html or "") if u != art.link]
+    doc = document_from_text(text, f"article:{article_id}", title=title, links=links)
+    doc.article_id = article_id
+    return doc
+
+
+def _html_links(fragment: str) -> list[str]:
+    found = re.findall(r"""href=["'](https?://[^"'\s<>]+)""", fragment)
+    return list(dict.fromkeys(html.unescape(u) for u in found))[:200]
