@@ -105,6 +105,7 @@ class CompareRows(ScrollView, can_focus=True):
         self._lines: list[list[Strip]] = []
         self._starts: list[int] = []
         self._geo: Geometry | None = None
+        self._painted: dict[tuple[int, bool], Strip] = {}  # (line, on cursor row) -> strip
 
     # ------------------------------------------------------------------ data and layout
     @property
@@ -140,6 +141,7 @@ class CompareRows(ScrollView, can_focus=True):
             starts.append(total)
             total += len(block)
         self._starts = starts
+        self._painted.clear()
         self.virtual_size = Size(width, total)
         self.refresh()
         if self._lines:
@@ -154,6 +156,7 @@ class CompareRows(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._painted.clear()
         if self._geo is not None:  # theme change: recolour the words and tags
             self._cells = None
             self.relayout(force=True)
@@ -171,8 +174,18 @@ class CompareRows(ScrollView, can_focus=True):
         r = self.row_at_line(line)
         offset = line - self._starts[r]
         block = self._lines[r]
-        strip = block[offset]
         on_row = r == self.cursor and offset < len(block) - 1
+        key = (line, on_row)
+        got = self._painted.get(key)
+        if got is None:
+            got = self._paint(block[offset], offset, on_row)
+            if len(self._painted) > 20_000:
+                self._painted.clear()
+            self._painted[key] = got
+        return got
+
+    def _paint(self, strip: Strip, offset: int, on_row: bool) -> Strip:
+        base = self.rich_style
         marker = " "
         style = base
         if on_row:

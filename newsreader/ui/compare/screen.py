@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.geometry import Size
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -124,6 +125,23 @@ class ColumnTitles(Static):
         self.update(text)
 
 
+class StatusLine(Widget):
+    """One line under the rows; updating it never re-lays out the screen."""
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+    text: reactive[str] = reactive("", layout=False)
+
+    def render(self) -> Text:
+        return Text(self.text, no_wrap=True, overflow="ellipsis")
+
+
 class CompareScreen(Screen[None]):
     """A comparison: the copy (left) beside the original (right), row by row."""
 
@@ -132,12 +150,6 @@ class CompareScreen(Screen[None]):
     AUTO_FOCUS = "CompareRows"
     DEFAULT_CSS = """
     CompareScreen {
-        #compare-status {
-            height: 1;
-            padding: 0 1;
-            background: $panel;
-            color: $text-muted;
-        }
         CompareRows { height: 1fr; }
     }
     """
@@ -152,7 +164,7 @@ class CompareScreen(Screen[None]):
         yield Summary(self.result, self.counts, id="compare-summary")
         yield ColumnTitles(id="compare-titles", markup=False)
         yield CompareRows(self.result, id="compare-rows")
-        yield Static(id="compare-status", markup=False)
+        yield StatusLine(id="compare-status")
         yield Footer()
 
     @property
@@ -175,7 +187,7 @@ class CompareScreen(Screen[None]):
     def _status(self, index: int) -> None:
         rows = self.result.rows
         if not rows:
-            self.query_one("#compare-status", Static).update(Text("no rows"))
+            self.query_one(StatusLine).text = "no rows"
             return
         cells = self.rows.cells
         c, row = cells[index], rows[index]
@@ -189,7 +201,7 @@ class CompareScreen(Screen[None]):
             text += f"   ·   {self.differences} differences"
         if self.size.width >= WIDE_MIN:
             text += "   ·   n / N next / previous difference, Enter details, ? legend"
-        self.query_one("#compare-status", Static).update(Text(text))
+        self.query_one(StatusLine).text = text
 
     @on(CompareRows.Chosen)
     def _chosen(self, event: CompareRows.Chosen) -> None:
