@@ -397,3 +397,102 @@ async def test_c_on_the_demo_aggregator_opens_the_comparison_at_once(tmp_path: P
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)  # straight back to the reading app
+
+
+async def test_unsure_original_offers_the_candidates(tmp_path: Path, monkeypatch) -> None:
+    from textual.widgets import Input, OptionList
+
+    import newsreader.compare as mod
+    from newsreader.compare.model import Candidate
+    from newsreader.ui.screens.main import MainScreen
+
+    engine()
+    app, session = demo_app(tmp_path)
+    original = article_id(session, ORIGINAL)
+    evil = "[bold red]Original?[/] \x1b[31m"
+    found = [Candidate(original, evil, "Demo [b]FT[/b]", 0.42, "near-duplicate text")]
+    monkeypatch.setattr(mod, "find_original", lambda doc, store, limit=5: found)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await open_compare(app, session, COPY, pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareOpenScreen)
+        options = screen.query_one(OptionList)
+        assert options.display and options.option_count == 1 and app.focused is options
+        assert screen.query_one(Input).display
+        text = screen_text(app)
+        assert "42%  [bold red]Original?[/]" in text and "Demo [b]FT[/b]" in text
+        await pilot.press("enter")
+        for _ in range(50):
+            await settle(app, pilot)
+            if isinstance(app.screen, CompareScreen):
+                break
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.result.right.article_id == original
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is screen  # back to the candidates
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_no_original_asks_for_a_file_or_url(tmp_path: Path, monkeypatch, http_server) -> None:
+    from textual.widgets import Input, OptionList
+
+    import newsreader.compare as mod
+
+    engine()
+    monkeypatch.setattr(mod, "find_original", lambda doc, store, limit=5: [])
+    paras = ORIGINAL.read_text(encoding="utf-8").split("\n\n")
+    body = "".join(f"<p>{p.strip()}</p>" for p in paras if p.strip() and "[" not in p)
+    page = (
+        "<html><head><title>US and China to open communication lines</title></head><body>"
+        f"<article><h1>US and China to open communication lines</h1>{body}</article></body></html>"
+    )
+    url = http_server.add("/original.html", page, "text/html; charset=utf-8")
+    app, session = demo_app(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await open_compare(app, session, COPY, pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareOpenScreen)
+        assert not screen.query_one(OptionList).display
+        spec = screen.query_one(Input)
+        assert app.focused is spec and "No likely original" in screen_text(app)
+        # a missing file: an error message, no traceback, the screen stays
+        spec.value = str(tmp_path / "missing.txt")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert any("cannot load the original" in n.message for n in app._notifications)
+        # a file path
+        spec.value = str(ORIGINAL)
+        await pilot.press("enter")
+        for _ in range(50):
+            await settle(app, pilot)
+            if isinstance(app.screen, CompareScreen):
+                break
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.result.right.source == str(ORIGINAL)
+        await pilot.press("escape")
+        await pilot.pause()
+        # a URL, fetched through the app's fetcher
+        spec.value = url
+        await pilot.press("enter")
+        for _ in range(100):
+            await settle(app, pilot)
+            if isinstance(app.screen, CompareScreen):
+                break
+        assert isinstance(app.screen, CompareScreen), [n.message for n in app._notifications]
+        assert "US and China to open communication lines" in screen_text(app)
+
+
+# ---------------------------------------------------------------------------- snapshots
+def test_snapshot_seed_pair_160x48(snap_compare) -> None:
+    assert snap_compare(CompareApp(seed_result()), press=["n", "n", "_"], terminal_size=WIDE)
+
+
+def test_snapshot_seed_pair_80x24(snap_compare) -> None:
+    assert snap_compare(CompareApp(seed_result()), press=["n", "n", "_"], terminal_size=NARROW)

@@ -144,20 +144,18 @@ def _texts(
 
 
 def diff_texts(row: Row, styles: Mapping[str, Style]) -> tuple[Text, Text]:
-    """The copy's text with its inserted/replaced words marked, and the original's with its
-    deleted/replaced words marked (from the row's word diff)."""
+    """The copy's text with its own words marked, and the original's with the words the
+    copy lacks marked. Any op that is not "equal" marks its words on the side that has them,
+    whichever way round the engine names insert and delete."""
     left, right = Text(), Text()
     ins, dele = styles.get("word_ins", Style()), styles.get("word_del", Style())
     for op in row.diff:
         lw, rw = clean(op.left, TEXT_LIMIT), clean(op.right, TEXT_LIMIT)
-        if op.tag in ("insert", "replace") and lw:
-            _add(left, lw, ins)
-        elif op.tag in ("equal", "delete") and lw:
-            _add(left, lw, None)
-        if op.tag in ("delete", "replace") and rw:
-            _add(right, rw, dele)
-        elif op.tag in ("equal", "insert") and rw:
-            _add(right, rw, None)
+        changed = op.tag != "equal"
+        if lw:
+            _add(left, lw, ins if changed else None)
+        if rw:
+            _add(right, rw, dele if changed else None)
     return left, right
 
 
@@ -176,9 +174,9 @@ def diff_notation(row: Row) -> Text:
         if op.tag == "equal":
             _add(out, lw or rw, None)
             continue
-        if op.tag in ("delete", "replace") and rw:
+        if rw:
             _add(out, f"[-{rw}-]", Style(strike=True, bold=True))
-        if op.tag in ("insert", "replace") and lw:
+        if lw:
             _add(out, f"{{+{lw}+}}", Style(underline=True, bold=True))
     return out
 

@@ -101,31 +101,42 @@ def _tag_text(cells: RowCells, geo: Geometry, styles: Mapping[str, Style]) -> Te
     return out
 
 
-def _chips_text(cells: RowCells, styles: Mapping[str, Style]) -> Text:
-    out = Text()
+def _chip_lines(cells: RowCells, width: int, styles: Mapping[str, Style]) -> list[Text]:
+    """The fact chips packed into lines of `width` cells; a chip is never split across
+    lines (one wider than a line is folded by the wrap that follows)."""
     chip = _style(styles, "chip")
+    lines: list[Text] = [Text()]
     for label in cells.chips:
-        if out.plain:
-            out.append(" ")
-        out.append(f"[{label}]", style=chip)
-    return out
+        piece = Text(f"[{label}]", style=chip)
+        used = lines[-1].cell_len
+        if used and used + 1 + piece.cell_len > width:
+            lines.append(Text())
+        elif used:
+            lines[-1].append(" ")
+        lines[-1].append_text(piece)
+    return lines
 
 
 def layout_row(
-    cells: RowCells, geo: Geometry, console: Console, styles: Mapping[str, Style]
+    cells: RowCells,
+    geo: Geometry,
+    console: Console,
+    styles: Mapping[str, Style],
+    separator: bool = True,
 ) -> list[Strip]:
-    """The lines of one row, a blank separator line included (last)."""
-    blank = Strip.blank(geo.width)
+    """The lines of one row, then a blank separator line (unless `separator` is False: a run
+    of collapsed boilerplate rows stays compact)."""
+    blank = [Strip.blank(geo.width)] if separator else []
     if cells.kind == "boilerplate":
         line = _tag_text(cells, geo, styles)
-        line.append("  ")
+        side = "copy" if cells.left is not None else "orig"
         body = cells.left if cells.left is not None else cells.right
-        line.append(body.plain if body is not None else "")
+        line.append(f"  {side}: " + (body.plain if body is not None else ""))
         line.stylize(_style(styles, "boilerplate"))
-        return [_cut(console, line, geo.width), blank]
+        return [_cut(console, line, geo.width), *blank]
     if geo.wide:
-        return [*_wide(cells, geo, console, styles), blank]
-    return [*_stacked(cells, geo, console, styles), blank]
+        return [*_wide(cells, geo, console, styles), *blank]
+    return [*_stacked(cells, geo, console, styles), *blank]
 
 
 def _wide(
@@ -146,9 +157,10 @@ def _wide(
         lpart = lcol[y] if y < len(lcol) else Strip.blank(lw)
         rpart = rcol[y] if y < len(rcol) else Strip.blank(rw)
         out.append(Strip.join([g, lpart, sep, rpart]))
-    if cells.chips:
-        for chip_line in _wrap(console, _chips_text(cells, styles), geo.width - geo.gutter_w):
-            out.append(Strip.join([gutter_blank, chip_line]))
+    chip_w = geo.width - geo.gutter_w
+    for line in _chip_lines(cells, chip_w, styles) if cells.chips else []:
+        for strip in _wrap(console, line, chip_w):
+            out.append(Strip.join([gutter_blank, strip]))
     return out
 
 
@@ -156,10 +168,14 @@ def _stacked(
     cells: RowCells, geo: Geometry, console: Console, styles: Mapping[str, Style]
 ) -> list[Strip]:
     head = _tag_text(cells, geo, styles)
-    if cells.chips:
+    chips = _chip_lines(cells, geo.width - STACK_LABEL_W, styles) if cells.chips else []
+    if len(chips) == 1 and head.cell_len + 2 + chips[0].cell_len <= geo.width:
         head.append("  ")
-        head.append_text(_chips_text(cells, styles))
+        head.append_text(chips.pop())
     out = _wrap(console, head, geo.width)
+    indent = Strip.blank(STACK_LABEL_W)
+    for line in chips:  # chips that do not fit beside the tag: below it, indented
+        out.extend(Strip.join([indent, s]) for s in _wrap(console, line, geo.width - STACK_LABEL_W))
     text_w = max(geo.width - STACK_LABEL_W, 4)
     sides = [("copy", "left"), ("orig", "right")]
     if cells.identical:

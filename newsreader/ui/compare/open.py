@@ -159,6 +159,7 @@ class CompareOpenScreen(Screen[None]):
         self.query_one(Input).remove_class("-hidden")
         if candidates:
             self._say("Possible originals (Enter compares), or type where the original is:")
+            options.highlighted = 0
             options.focus()
         else:
             self._say(

@@ -75,9 +75,9 @@ class CompareRows(ScrollView, can_focus=True):
         & > .compare--kind-added { color: $text-success; text-style: bold; }
         & > .compare--kind-dropped { color: $text-error; text-style: bold; }
         & > .compare--kind-boilerplate { color: $text-disabled; }
-        & > .compare--cursor { background: $boost; }
+        & > .compare--cursor { background: $surface-lighten-1; }
         & > .compare--marker { color: $accent; text-style: bold; }
-        &:focus > .compare--cursor { background: $block-hover-background; }
+        &:focus > .compare--cursor { background: $panel-lighten-1; }
     }
     """
 
@@ -105,6 +105,7 @@ class CompareRows(ScrollView, can_focus=True):
         self._lines: list[list[Strip]] = []
         self._starts: list[int] = []
         self._geo: Geometry | None = None
+        self._body: list[int] = []  # lines of each row without its blank separator
         self._painted: dict[tuple[int, bool], Strip] = {}  # (line, on cursor row) -> strip
 
     # ------------------------------------------------------------------ data and layout
@@ -135,7 +136,15 @@ class CompareRows(ScrollView, can_focus=True):
         styles = self._styles()
         console = self.app.console
         self._geo = geo
-        self._lines = [layout_row(c, geo, console, styles) for c in self.cells]
+        cells = self.cells
+        runs = [_in_run(cells, i) for i in range(len(cells))]
+        self._lines = [
+            layout_row(c, geo, console, styles, separator=not run)
+            for c, run in zip(cells, runs, strict=True)
+        ]
+        self._body = [
+            len(block) - (0 if run else 1) for block, run in zip(self._lines, runs, strict=True)
+        ]
         starts, total = [], 0
         for block in self._lines:
             starts.append(total)
@@ -174,7 +183,7 @@ class CompareRows(ScrollView, can_focus=True):
         r = self.row_at_line(line)
         offset = line - self._starts[r]
         block = self._lines[r]
-        on_row = r == self.cursor and offset < len(block) - 1
+        on_row = r == self.cursor and offset < self._body[r]
         key = (line, on_row)
         got = self._painted.get(key)
         if got is None:
@@ -216,7 +225,7 @@ class CompareRows(ScrollView, can_focus=True):
         height = max(self.scrollable_content_region.height, 1)
         top = int(self.scroll_y)
         start = self._starts[index]
-        end = start + len(self._lines[index]) - 1  # the separator line excluded
+        end = start + self._body[index]  # the separator line excluded
         if start >= top and end <= top + height:
             return
         if center:
@@ -286,3 +295,10 @@ class CompareRows(ScrollView, can_focus=True):
             if r == self.cursor and event.chain > 1:
                 self.action_details()
             self.cursor = r
+
+
+def _in_run(cells: list[RowCells], i: int) -> bool:
+    """A boilerplate row followed by another: no blank line between them."""
+    return (
+        cells[i].kind == "boilerplate" and i + 1 < len(cells) and cells[i + 1].kind == "boilerplate"
+    )
