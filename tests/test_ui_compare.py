@@ -496,3 +496,23 @@ def test_snapshot_seed_pair_160x48(snap_compare) -> None:
 
 def test_snapshot_seed_pair_80x24(snap_compare) -> None:
     assert snap_compare(CompareApp(seed_result()), press=["n", "n", "_"], terminal_size=NARROW)
+
+
+async def test_palette_runs_compare_actions_and_resize_relays_out() -> None:
+    app = CompareApp(hand_result())
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        rows = rows_of(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next diff")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CompareScreen) and rows.cursor == 1
+        await pilot.resize_terminal(*NARROW)
+        await settle(app, pilot)
+        assert not rows.geo.wide and " orig │ Ann Reporter in Washington" in screen_text(app)
+        await pilot.resize_terminal(*WIDE)
+        await settle(app, pilot)
+        assert rows.geo.wide and rows.cursor == 1

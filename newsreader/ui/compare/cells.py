@@ -34,7 +34,7 @@ LEGEND: list[tuple[str, str]] = [
     ("moved", "the sentence sits elsewhere in the other text (see the row pointer)"),
     ("added", "only in the copy (left): the aggregator added it"),
     ("dropped", "only in the original (right): the copy left it out"),
-    ("boilerplate", "aggregator padding (disclaimers, share prompts), collapsed"),
+    ("boilerplate", "padding: disclaimers, share prompts, copyright lines (one line each)"),
 ]
 
 SIDE_KIND = {"left_only": "added", "right_only": "dropped"}

@@ -117,14 +117,15 @@ class Legend(_Modal):
         for kind, meaning in LEGEND:
             glyph, tag = TAGS[kind]
             table.add_row(Text(f"{glyph} {tag}"), Text(meaning))
-        notes = Text.assemble(
-            ("\nLeft column: the copy (aggregator). Right column: the original.\n", ""),
-            ("Below 100 columns each row is stacked: 'copy' then 'orig' ('both' when equal).\n"),
-            ("Changed words are highlighted in both columns; Enter shows them as\n"),
-            ("[-only in the original-] and {+only in the copy+}.\n"),
-            ("Chips like [quote → paraphrase] or [1,200 → 1,500] name what changed.\n"),
-            ("▶ marks the current row; n / N jump to the next / previous difference.\n"),
-            ("The header counts coverage (share of the original carried over), quotes,\n"),
-            ("names and numbers the copy lost or changed, and boilerplate rows."),
-        )
-        return Group(table, notes)
+        notes = [
+            "",
+            "Left column: the copy (the aggregator's text). Right column: the original.",
+            "Below 100 columns each row is stacked: 'copy' then 'orig' ('both' when equal).",
+            "Changed words are highlighted in both columns; Enter on a row shows them as "
+            "[-only in the original-] and {+only in the copy+}.",
+            "Chips like [quote → paraphrase] or [1,200 → 1,500] name what changed.",
+            "▶ marks the current row; n / N jump to the next / previous difference.",
+            "The header gives the coverage (the share of the original carried over), the "
+            "quotes, names and numbers the copy lost or changed, and the boilerplate.",
+        ]
+        return Group(table, *(Text(line) for line in notes))
