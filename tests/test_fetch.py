@@ -8,9 +8,10 @@ import zlib
 
 import pytest
 
-from httpserver import LocalServer
 from newsreader.discover import discover_feeds, find_feed_links
 from newsreader.fetch import Fetcher, FetchSettings, decode_html, retry_after_seconds
+
+from httpserver import LocalServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 

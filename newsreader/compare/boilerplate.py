@@ -13,27 +13,30 @@ import re
 from newsreader.compare.model import Segment
 from newsreader.compare.sentences import ends_sentence
 
-# Strong cues: one of these makes a short segment boilerplate.
-_LEGAL = re.compile(
-    r"©|\bcopyright\b|all rights reserved|\bdisclaimer\b|denial of responsibility|\bdmca\b|"
-    r"\btrademarks?\b|rightful owners?|terms (?:of|and) (?:use|service|conditions)|"
-    r"privacy (?:policy|notice)|cookie (?:policy|settings)|\bautomatic(?:ally)? aggregat|"
-    r"\baggregator\b|primary source|original source|\bcomplaints?\b|takedown|"
-    r"not (?:be )?responsible for|views expressed|for informational purposes",
-    re.I,
+# Cues as phrases over the segment's lowercased words (substring tests: fast, unlike one big
+# case-insensitive alternation). Strong (legal) cues make a short segment boilerplate alone.
+_LEGAL = tuple(
+    f" {p.strip()} "
+    for p in """copyright|all rights reserved|disclaimer|denial of responsibility|dmca|trademark|
+    trademarks|rightful owner|rightful owners|terms of use|terms of service|terms and conditions|
+    privacy policy|privacy notice|cookie policy|cookie settings|automatic aggregator|
+    automatically aggregated|aggregator|primary source|original source|complaint|complaints|
+    takedown|not responsible for|not be responsible for|views expressed|
+    for informational purposes""".split("|")
 )
-_ENGAGE = re.compile(
-    r"\bsign(?:ing)? ?up\b|\bsubscribe\b|\bsubscription\b|\bnewsletters?\b|\blog ?in\b|"
-    r"\bregister\b|\bshare (?:this|on|via|the)\b|^share\b|\bfollow us\b|\bfollow (?:the|our)\b|"
-    r"leave a (?:comment|reply)|\bcomments?\b$|\bclick here\b|\bread (?:more|next|also)\b|"
-    r"\balso read\b|\brelated (?:articles?|posts?|stories|news|topics)\b|\badvertis(?:e|ement)\b|"
-    r"\bsponsored\b|you may also like|\brecommended\b|don.t miss|must read|\bdownload (?:our|the)"
-    r" app\b|\bjoin (?:our|us)\b|free updates|get (?:the latest|updates|alerts)|\bwhatsapp\b|"
-    r"\btelegram\b|\bfacebook\b|\btwitter\b|\binstagram\b|\bpinterest\b|\blinkedin\b|\bemail us\b|"
-    r"\bcontact us\b|\breach us\b|\bsource\s*:|\bimage source\b|featured image|\btags?\s*:|"
-    r"\bprint this\b|\bbookmark\b|\bin this article\b|\btrending\b",
-    re.I,
+_ENGAGE = tuple(
+    f" {p.strip()} "
+    for p in """sign up|signup|signing up|subscribe|subscription|newsletter|newsletters|log in|
+    login|register|share this|share on|share via|share the|follow us|follow our|follow the|
+    leave a comment|leave a reply|click here|read more|read next|read also|also read|
+    related articles|related posts|related stories|related news|related topics|related|
+    advertisement|advertise|sponsored|you may also like|don't miss|dont miss|must read|
+    download our app|download the app|join our|join us|free updates|get the latest|get updates|
+    get alerts|whatsapp|telegram|facebook|twitter|instagram|pinterest|linkedin|email us|
+    contact us|reach us|source:|image source|featured image|tags:|tag:|print this|bookmark|
+    in this article|trending""".split("|")
 )
+_PHRASE_WORD = re.compile(r"[a-z0-9']+:?")
 _CONTACT = re.compile(r"\S+@\S+\.\w+|\[email[^\]]*\]|\bhttps?://|\bwww\.", re.I)
 _PUBLISHER_VOICE = re.compile(r"\b(?:we|our|us)\b|\b(?:you|your)\b|\bplease\b", re.I)
 _IMPERATIVE = re.compile(
@@ -46,15 +49,16 @@ _IMPERATIVE = re.compile(
 def score(text: str) -> float:
     """Boilerplate evidence of one segment: >= 2 is boilerplate on its own, 1 is a suspect."""
     words = len(text.split())
-    s = 0.0
-    legal = len(_LEGAL.findall(text))
-    engage = len(_ENGAGE.findall(text))
-    s += 2.0 * min(legal, 2) + 1.5 * min(engage, 2)
-    if _CONTACT.search(text):
+    low = text.lower().replace("’", "'")
+    flat = " " + " ".join(w.strip("'") for w in _PHRASE_WORD.findall(low)) + " "
+    legal = sum(p in flat for p in _LEGAL) + ("©" in text)
+    engage = sum(p in flat for p in _ENGAGE) + low.startswith("share") + low.endswith("comments")
+    s = 2.0 * min(legal, 2) + 1.5 * min(engage, 2)
+    if ("@" in text or "www." in low or "http" in low) and _CONTACT.search(text):
         s += 1.0
     if _IMPERATIVE.match(text):
         s += 1.0
-    if _PUBLISHER_VOICE.search(text) and words <= 25:
+    if words <= 25 and _PUBLISHER_VOICE.search(low):
         s += 0.5
     if words > 45:
         s -= 2.0  # long running text is rarely boilerplate even when it mentions these words
@@ -73,7 +77,9 @@ def mark_boilerplate(segments: list[Segment], block_of: list[int]) -> None:
         return
     scores = [score(s.text) for s in segments]
     flags = [
-        sc >= 2.0 and s.kind in ("body", "standfirst", "kicker")
+        (sc >= 2.0 and s.kind in ("body", "standfirst", "kicker"))
+        or (sc >= 3.5 and s.kind == "caption")  # "© 2024 Site. All rights reserved."
+        or (sc >= 1.5 and s.kind != "headline" and is_label(s.text))  # "Related Posts"
         for sc, s in zip(scores, segments, strict=True)
     ]
     # A paragraph that is mostly boilerplate is boilerplate as a whole (a disclaimer's

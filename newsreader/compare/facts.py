@@ -8,6 +8,7 @@ from any one article.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from newsreader.compare.sentences import quote_spans
 
@@ -25,14 +26,15 @@ def norm(text: str) -> str:
 # ----------------------------------------------------------------------------- quotes
 
 
-def quotes(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def quotes(text: str) -> tuple[str, ...]:
     """Quoted passages (without the marks) of at least two characters."""
     out = []
     for a, b in quote_spans(text):
         inner = text[a + 1 : b - 1].strip(" ,.;:")
         if len(inner) >= 2 and any(ch.isalpha() for ch in inner):
             out.append(inner)
-    return out
+    return tuple(out)
 
 
 def quote_kept(quote: str, other_norm: str) -> bool:
@@ -66,7 +68,8 @@ _NOT_NAMES = frozenset(
 _SHOUT = frozenset("AGO AM PM GMT UTC EST ET BST CET MINUTES MINUTE HOURS HOUR DAYS NEW".split())
 
 
-def names(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def names(text: str) -> tuple[str, ...]:
     """Capitalised name sequences (people, organisations, places), leading function words off."""
     out: list[str] = []
     for m in _NAME_SEQ.finditer(text):
@@ -83,17 +86,16 @@ def names(text: str) -> list[str]:
         if single and not acronym:
             continue  # a lone capitalised word is too often a place or a sentence start
         out.append(re.sub(r"['’]s$", "", name))
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
-def name_kept(name: str, other_text: str, other_norm: str) -> bool:
+def name_kept(name: str, other_words: set[str], other_norm: str) -> bool:
+    """Is the name in the other text, in full or by surname (`other_words`: its word set)?"""
     if norm(name) in other_norm:
         return True
     toks = name.split()
     surname = toks[-1]
-    return bool(
-        len(toks) >= 2 and len(surname) >= 3 and re.search(rf"\b{re.escape(surname)}\b", other_text)
-    )
+    return len(toks) >= 2 and len(surname) >= 3 and surname in other_words
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -109,32 +111,42 @@ _NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy
 _NUM_WORDS.update({"eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12})
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9}
 _SCALE.update({"bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12})
-_NUMBER = re.compile(
+_DIGITS = re.compile(
     r"(?<![\w.])([$£€¥]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(\s?%|\s?per\s?cent|\s?percent)?"
     r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?"
-    rf"|\b({'|'.join(_NUM_WORDS)})\b(?:\s(thousand|million|billion|trillion))?",
-    re.I,
 )
+_ALPHA = re.compile(r"[a-z]+")
 
 
-def numbers(text: str) -> list[tuple[str, float]]:
-    """(surface form, value) of each number; percentages and scales folded into the value."""
-    out = []
-    for m in _NUMBER.finditer(text):
-        if m.group(1):
-            digits = re.sub(r"[^\d.]", "", m.group(1))
+@lru_cache(maxsize=8192)
+def numbers(text: str) -> tuple[tuple[str, float], ...]:
+    """(surface form, value) of each number, in text order; percentages and scales folded in."""
+    low = text.lower()
+    found: list[tuple[int, str, float]] = []
+    if any(ch.isdigit() for ch in low):
+        for m in _DIGITS.finditer(low):
             try:
-                value = float(digits)
+                value = float(re.sub(r"[^\d.]", "", m.group(1)))
             except ValueError:
                 continue
-            scale = (m.group(3) or "").lower()
-            value *= _SCALE.get(scale, 1.0)
+            value *= _SCALE.get(m.group(3) or "", 1.0)
             if m.group(2):
                 value += 0.000123  # a percentage differs from the bare number
-        else:
-            value = _NUM_WORDS[m.group(4).lower()] * _SCALE.get((m.group(5) or "").lower(), 1.0)
-        out.append((m.group().strip(), value))
-    return out
+            found.append((m.start(), text[m.start() : m.end()].strip(), value))
+    if not _NUM_WORDS.keys().isdisjoint(low.split()) or any(w in low for w in ("-", "dozen")):
+        words = list(_ALPHA.finditer(low))
+        for k, m in enumerate(words):
+            base = _NUM_WORDS.get(m.group())
+            if base is None:
+                continue
+            end = m.end()
+            nxt = words[k + 1] if k + 1 < len(words) else None
+            if nxt is not None and nxt.group() in _SCALE and len(nxt.group()) > 2:
+                base *= _SCALE[nxt.group()]
+                end = nxt.end()
+            found.append((m.start(), text[m.start() : end], base))
+    found.sort()
+    return tuple((surface, value) for _, surface, value in found)
 
 
 def numbers_changed(left: str, right: str) -> list[tuple[str, str]]:

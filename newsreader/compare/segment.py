@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from newsreader.compare.boilerplate import mark_boilerplate
+from newsreader.compare.boilerplate import mark_boilerplate, score
 from newsreader.compare.model import Document, Segment, SegmentKind
 from newsreader.compare.sentences import blocks, ends_sentence, split_sentences, strip_markdown
 from newsreader.safetext import clean, clean_block
@@ -85,7 +85,7 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
         headline = next((k for k in range(min(front + 1, len(lines))) if _key(lines[k]) == key), -1)
     if headline < 0:
         for k in range(front):
-            if not _is_kicker(lines, k) and not _BYLINE.match(lines[k]):
+            if not _is_kicker(lines, k) and not _BYLINE.match(lines[k]) and score(lines[k]) < 1.5:
                 headline = k
                 break
     for k in range(front):
@@ -104,7 +104,7 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
             kinds[k] = "standfirst"
     for k in range(front, len(lines)):
         line = lines[k]
-        if _BYLINE.match(line) and len(line.split()) <= 16 and not ends_sentence(line):
+        if len(line.split()) <= 16 and not ends_sentence(line) and _BYLINE.match(line):
             kinds[k] = "byline"
         elif _CREDIT.search(line) and not ends_sentence(line) and len(line.split()) < 40:
             kinds[k] = "caption"

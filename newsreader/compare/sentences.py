@@ -117,12 +117,16 @@ def _label(line: str) -> bool:
 # ----------------------------------------------------------------------------- quotes
 
 
+_QUOTE_CHARS = re.compile(r"[\"“”«»„]")
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quotation, end exclusive, marks included; unbalanced ones ignored."""
     spans: list[tuple[int, int]] = []
     start = -1
     n = len(text)
-    for k, ch in enumerate(text):
+    for m in _QUOTE_CHARS.finditer(text):
+        k, ch = m.start(), m.group()
         before = text[k - 1] if k else " "
         after = text[k + 1] if k + 1 < n else " "
         if ch in OPEN_Q or (ch == '"' and start < 0 and (before.isspace() or before in "([—–-")):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -19,81 +18,88 @@ import numpy as np
 _TOKEN = re.compile(r"\w+")
 
 
+_GRAM_ID: dict[str, int] = {}  # every n-gram seen gets a stable id (cleared when it grows big)
+_MAX_VOCAB = 2_000_000
+
+
 @lru_cache(maxsize=65536)
-def _word_grams(word: str) -> tuple[str, ...]:
+def _word_ids(word: str) -> np.ndarray:
     padded = f" {word} "
     n = len(padded)
-    out = [padded[i : i + k] for k in (3, 4, 5) for i in range(n - k + 1)]
-    return tuple(out) if out else (padded,)
+    grams = [padded[i : i + k] for k in (3, 4, 5) for i in range(n - k + 1)] or [padded]
+    ids = np.fromiter(
+        (_GRAM_ID.setdefault(g, len(_GRAM_ID)) for g in grams), dtype=np.int64, count=len(grams)
+    )
+    ids.setflags(write=False)
+    return ids
 
 
-def _grams(text: str) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for word in _TOKEN.findall(text.lower().replace("’", "'")):
-        counts.update(_word_grams(word))
-    return counts
+_EMPTY = np.zeros(0, np.int64)
+
+
+def _side(texts: list[str], vocab_hint: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, n-gram id, count) triples of a side, sorted by row then id."""
+    parts: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    for k, text in enumerate(texts):
+        tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+        if tokens:
+            ids = np.concatenate([_word_ids(t) for t in tokens])
+            parts.append(ids)
+            rows.append(np.full(len(ids), k, dtype=np.int64))
+    if not parts:
+        return _EMPTY, _EMPTY, np.zeros(0, np.float32)
+    width = max(vocab_hint, len(_GRAM_ID) + 1)
+    keys, tf = np.unique(np.concatenate(rows) * width + np.concatenate(parts), return_counts=True)
+    return keys // width, keys % width, tf.astype(np.float32)
+
+
+def clear_caches() -> None:
+    """Forget the n-gram vocabulary (benchmarks measure cold runs with this)."""
+    _GRAM_ID.clear()
+    _word_ids.cache_clear()
 
 
 class Similarity:
     """Cosine similarities between two lists of texts, with merge scoring."""
 
     def __init__(self, left: list[str], right: list[str]) -> None:
-        lc = [_grams(t) for t in left]
-        rc = [_grams(t) for t in right]
-        df: Counter[str] = Counter()
-        for c in lc:
-            df.update(c.keys())
-        for c in rc:
-            df.update(c.keys())
-        total = len(lc) + len(rc)
-        ids: dict[str, int] = {}
-        idf_list: list[float] = []
-        for g, d in df.items():
-            ids[g] = len(ids)
-            idf_list.append(math.log((1 + total) / (1 + d)) + 1.0)
-        idf = np.asarray(idf_list, dtype=np.float32)
-        self.lvec = [self._vector(c, ids, idf) for c in lc]
-        self.rvec = [self._vector(c, ids, idf) for c in rc]
-        self.lnorm = np.asarray([float(np.dot(w, w)) for _, w in self.lvec], dtype=np.float64)
-        self.rnorm = np.asarray([float(np.dot(w, w)) for _, w in self.rvec], dtype=np.float64)
-        self.dot = self._cross(len(ids))
+        if len(_GRAM_ID) > _MAX_VOCAB:
+            clear_caches()
+        lrow, lcol, ltf = _side(left, 0)
+        rrow, rcol, rtf = _side(right, 0)
+        vocab = len(_GRAM_ID) + 1
+        df = np.bincount(np.concatenate([lcol, rcol]), minlength=vocab)
+        total = len(left) + len(right)
+        idf = (np.log((1.0 + total) / (1.0 + df)) + 1.0).astype(np.float32)
+        lw = (1.0 + np.log(ltf)) * idf[lcol]
+        rw = (1.0 + np.log(rtf)) * idf[rcol]
+        self.lvec = self._split(lrow, lcol, lw, len(left))
+        self.rvec = self._split(rrow, rcol, rw, len(right))
+        self.lnorm = np.bincount(lrow, weights=lw.astype(np.float64) ** 2, minlength=len(left))
+        self.rnorm = np.bincount(rrow, weights=rw.astype(np.float64) ** 2, minlength=len(right))
+        shared = np.intersect1d(lcol, rcol)
+        remap = np.full(vocab, -1, dtype=np.int64)
+        remap[shared] = np.arange(len(shared))
+        lm = self._dense(lrow, remap[lcol], lw, len(left), len(shared))
+        rm = self._dense(rrow, remap[rcol], rw, len(right), len(shared))
+        self.dot = (lm @ rm.T).astype(np.float64)
         denom = np.sqrt(np.outer(self.lnorm, self.rnorm))
         denom[denom == 0] = 1.0
         self.cos = (self.dot / denom).astype(np.float32)
 
     @staticmethod
-    def _vector(
-        counts: Counter[str], ids: dict[str, int], idf: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        cols = np.fromiter(map(ids.__getitem__, counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        order = np.argsort(cols)
-        cols = cols[order]
-        w = (1.0 + np.log(tf[order])) * idf[cols]
-        return cols, w.astype(np.float32)
-
-    def _cross(self, vocab: int) -> np.ndarray:
-        nl, nr = len(self.lvec), len(self.rvec)
-        if not nl or not nr:
-            return np.zeros((nl, nr), dtype=np.float64)
-        lcols = np.concatenate([c for c, _ in self.lvec]) if nl else np.zeros(0, np.int64)
-        rcols = np.concatenate([c for c, _ in self.rvec]) if nr else np.zeros(0, np.int64)
-        shared = np.intersect1d(lcols, rcols)
-        remap = np.full(vocab, -1, dtype=np.int64)
-        remap[shared] = np.arange(len(shared))
-        lm = self._dense(self.lvec, remap, len(shared))
-        rm = self._dense(self.rvec, remap, len(shared))
-        return (lm @ rm.T).astype(np.float64)
+    def _split(rows: np.ndarray, cols: np.ndarray, w: np.ndarray, n: int) -> list:
+        bounds = np.searchsorted(rows, np.arange(n + 1))
+        return [(cols[a:b], w[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
     @staticmethod
     def _dense(
-        vecs: list[tuple[np.ndarray, np.ndarray]], remap: np.ndarray, width: int
+        rows: np.ndarray, local: np.ndarray, w: np.ndarray, n: int, width: int
     ) -> np.ndarray:
-        m = np.zeros((len(vecs), max(width, 1)), dtype=np.float32)
-        for row, (cols, w) in enumerate(vecs):
-            local = remap[cols]
-            keep = local >= 0
-            m[row, local[keep]] = w[keep]
+        m = np.zeros((n, max(width, 1)), dtype=np.float32)
+        keep = local >= 0
+        m[rows[keep], local[keep]] = w[keep]
         return m
 
     # ------------------------------------------------------------------ merged segments
