@@ -21,6 +21,25 @@ from newsreader.ui.compare.cells import RowCells
 WIDE_MIN = 100  # from this many columns the two texts sit side by side
 SEP = " │ "
 STACK_LABEL_W = 8  # " copy │ "
+# Style roles: each is a component class "compare--<role>" of the rows view.
+ROLES = (
+    "number",
+    "separator",
+    "headline",
+    "meta",
+    "chip",
+    "boilerplate",
+    "word_ins",
+    "word_del",
+    "text_added",
+    "text_dropped",
+    "kind_same",
+    "kind_changed",
+    "kind_moved",
+    "kind_added",
+    "kind_dropped",
+    "kind_boilerplate",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,3 +208,10 @@ def _stacked(
             prefix = f" {label} │ " if y == 0 else "      │ "
             out.append(Strip.join([Strip([Segment(prefix, label_style)]), strip]))
     return out
+
+
+def in_run(cells: list[RowCells], i: int) -> bool:
+    """A boilerplate row followed by another: no blank line between them."""
+    return (
+        cells[i].kind == "boilerplate" and i + 1 < len(cells) and cells[i + 1].kind == "boilerplate"
+    )

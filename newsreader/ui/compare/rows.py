@@ -21,26 +21,7 @@ from textual.strip import Strip
 from newsreader.compare.model import CompareResult
 from newsreader.ui.compare.cells import RowCells, build_cells
 from newsreader.ui.compare.keys import ROWS
-from newsreader.ui.compare.lines import Geometry, geometry, layout_row
-
-ROLES = (
-    "number",
-    "separator",
-    "headline",
-    "meta",
-    "chip",
-    "boilerplate",
-    "word_ins",
-    "word_del",
-    "text_added",
-    "text_dropped",
-    "kind_same",
-    "kind_changed",
-    "kind_moved",
-    "kind_added",
-    "kind_dropped",
-    "kind_boilerplate",
-)
+from newsreader.ui.compare.lines import ROLES, Geometry, geometry, in_run, layout_row
 
 
 class CompareRows(ScrollView, can_focus=True):
@@ -137,7 +118,7 @@ class CompareRows(ScrollView, can_focus=True):
         console = self.app.console
         self._geo = geo
         cells = self.cells
-        runs = [_in_run(cells, i) for i in range(len(cells))]
+        runs = [in_run(cells, i) for i in range(len(cells))]
         self._lines = [
             layout_row(c, geo, console, styles, separator=not run)
             for c, run in zip(cells, runs, strict=True)
@@ -295,10 +276,3 @@ class CompareRows(ScrollView, can_focus=True):
             if r == self.cursor and event.chain > 1:
                 self.action_details()
             self.cursor = r
-
-
-def _in_run(cells: list[RowCells], i: int) -> bool:
-    """A boilerplate row followed by another: no blank line between them."""
-    return (
-        cells[i].kind == "boilerplate" and i + 1 < len(cells) and cells[i + 1].kind == "boilerplate"
-    )
