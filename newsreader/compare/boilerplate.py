@@ -33,10 +33,10 @@ _ENGAGE = tuple(
     advertisement|advertise|sponsored|you may also like|don't miss|dont miss|must read|
     download our app|download the app|join our|join us|free updates|get the latest|get updates|
     get alerts|whatsapp|telegram|facebook|twitter|instagram|pinterest|linkedin|email us|
-    contact us|reach us|source:|image source|featured image|tags:|tag:|print this|bookmark|
+    contact us|reach us|image source|featured image|print this|bookmark|
     in this article|trending""".split("|")
 )
-_PHRASE_WORD = re.compile(r"[a-z0-9']+:?")
+_PHRASE_WORD = re.compile(r"[a-z0-9']+")
 _CONTACT = re.compile(r"\S+@\S+\.\w+|\[email[^\]]*\]|\bhttps?://|\bwww\.", re.I)
 _PUBLISHER_VOICE = re.compile(r"\b(?:we|our|us)\b|\b(?:you|your)\b|\bplease\b", re.I)
 _IMPERATIVE = re.compile(
@@ -52,7 +52,8 @@ def score(text: str) -> float:
     low = text.lower().replace("’", "'")
     flat = " " + " ".join(w.strip("'") for w in _PHRASE_WORD.findall(low)) + " "
     legal = sum(p in flat for p in _LEGAL) + ("©" in text)
-    engage = sum(p in flat for p in _ENGAGE) + low.startswith("share") + low.endswith("comments")
+    engage = sum(p in flat for p in _ENGAGE) + low.startswith(("source:", "tags:"))
+    engage += low.endswith("comments")
     s = 2.0 * min(legal, 2) + 1.5 * min(engage, 2)
     if ("@" in text or "www." in low or "http" in low) and _CONTACT.search(text):
         s += 1.0

@@ -51,7 +51,7 @@ def quote_kept(quote: str, other_norm: str) -> bool:
 
 # ----------------------------------------------------------------------------- names
 
-_CAP = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,6}s?|[A-Z]\.)"
+_CAP = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,6}s?|[A-Z]\.)"
 _NAME_SEQ = re.compile(rf"{_CAP}(?:\s+(?:(?:of|de|van|von|der|da|del|al|bin|la|le)\s+)?{_CAP})*")
 _NOT_NAMES = frozenset(
     """The A An In On At By For From With And But Or As If When While After Before This That

@@ -27,10 +27,11 @@ _TIME = (
 )
 _TIME_RE = re.compile(_TIME, re.I)
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|der|da|al|bin|le|la))*"
+# Names are matched case-sensitively (capitalised words); "By" and the times are not.
 _BYLINE = re.compile(
-    rf"^(?:by\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*|{_NAME}(?:\s+(?:and|&)\s+{_NAME})?"
-    rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?\s*[,|–—-]?\s*{_TIME}.*)$",
-    re.I,
+    rf"^(?:(?i:by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*(?:\s*[,|–—-]\s*.{{0,80}})?|"
+    rf"{_NAME}(?:\s+(?:and|&)\s+{_NAME})?"
+    rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?\s*[,|–—-]?\s*(?i:{_TIME}).*)$"
 )
 _TAIL_CREDIT = re.compile(
     r"^(?:\(?(?:reporting|additional reporting|writing|editing|compiled)\s+by\b)", re.I
