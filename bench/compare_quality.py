@@ -70,7 +70,14 @@ def score_pair(pair: Pair, result: CompareResult, hits: dict, fails: list) -> tu
                 kind_ok = any(
                     getattr(row_of_right.get(j), "kind", "") == "moved" for j in unit.right
                 )
-                hits["move(kind=moved)"].append(kind_ok)
+                j0 = unit.right[0]
+                crossing = any(  # a move shows only if some other kept unit crosses it
+                    (v < u) != (other.right[0] < j0)
+                    for v, other in enumerate(pair.units)
+                    if other.right and v != u
+                )
+                if crossing:
+                    hits["move(kind=moved)"].append(kind_ok)
             elif label == "boilerplate":
                 ok = bool(segs) and all(i in boiler for i in segs)
             else:
