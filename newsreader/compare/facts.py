@@ -16,7 +16,7 @@ _WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORDS.findall(text)]
+    return [w.lower().replace("’", "'").removesuffix("'s") for w in _WORDS.findall(text)]
 
 
 def norm(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsreader.compare.model import Candidate, Document
+from newsreader.compare.segment import document_from_text
 from newsreader.compare.similarity import Similarity
 from newsreader.safetext import clean
 
@@ -20,6 +21,17 @@ PREFILTER = 40
 
 def _body(doc: Document) -> str:
     return " ".join(s.text for s in doc.segments if s.kind != "boilerplate")
+
+
+def _looks_like_copy_of(art: Any, text: str, doc: Document) -> bool:
+    """Is the candidate the aggregator's copy of `doc` rather than its source? Copies carry
+    more boilerplate and drop the byline."""
+    other = document_from_text(text, "candidate", title=art.title)
+    mine = sum(s.kind == "boilerplate" for s in doc.segments)
+    theirs = sum(s.kind == "boilerplate" for s in other.segments)
+    has_byline = any(s.kind == "byline" for s in doc.segments) or bool(doc.byline)
+    other_byline = any(s.kind == "byline" for s in other.segments) or bool(art.author)
+    return theirs > mine + 1 and (has_byline or not other_byline)
 
 
 def find_original(doc: Document, store: Any, limit: int = 5) -> list[Candidate]:
@@ -58,6 +70,9 @@ def find_original(doc: Document, store: Any, limit: int = 5) -> list[Candidate]:
             reason = "linked from the copy"
         else:
             reason = "near-duplicate text"
+        if score >= MIN_CONFIDENCE and _looks_like_copy_of(art, texts[k], doc):
+            score *= 0.6
+            reason = "looks like a copy of this article, not its original"
         if score >= MIN_CONFIDENCE:
             out.append(
                 Candidate(

@@ -65,6 +65,10 @@ class RowCells:
         )
 
 
+# Rows `n`/`N` skip: equal text, and the copy's boilerplate (dimmed, not worth a stop).
+NOT_DIFFERENCES = frozenset({"same", "boilerplate"})
+
+
 def display_kind(row: Row, result: CompareResult) -> str:
     if row.kind in SIDE_KIND:
         if _is_boilerplate(row, result):

@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.compare.model import CompareResult
-from newsreader.ui.compare.cells import RowCells, build_cells
+from newsreader.ui.compare.cells import NOT_DIFFERENCES, RowCells, build_cells
 from newsreader.ui.compare.keys import ROWS
 from newsreader.ui.compare.lines import ROLES, Geometry, geometry, in_run, layout_row
 
@@ -251,7 +251,7 @@ class CompareRows(ScrollView, can_focus=True):
         cells = self.cells
         order = range(self.cursor + 1, len(cells)) if forward else range(self.cursor - 1, -1, -1)
         for i in order:
-            if cells[i].kind != "same":
+            if cells[i].kind not in NOT_DIFFERENCES:
                 self.move_to(i, center=True)
                 return
         where = "below" if forward else "above"

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from newsreader.compare.model import CompareResult, Document
 from newsreader.safetext import clean
-from newsreader.ui.compare.cells import TAGS, count_kinds
+from newsreader.ui.compare.cells import NOT_DIFFERENCES, TAGS, count_kinds
 from newsreader.ui.compare.keys import SCREEN, CompareCommands
 from newsreader.ui.compare.lines import SEP, WIDE_MIN, Geometry
 from newsreader.ui.compare.rows import CompareRows
@@ -158,7 +158,7 @@ class CompareScreen(Screen[None]):
         super().__init__()
         self.result = result
         self.counts = count_kinds(result)
-        self.differences = sum(n for k, n in self.counts.items() if k != "same")
+        self.differences = sum(n for k, n in self.counts.items() if k not in NOT_DIFFERENCES)
 
     def compose(self) -> ComposeResult:
         yield Summary(self.result, self.counts, id="compare-summary")
@@ -194,8 +194,8 @@ class CompareScreen(Screen[None]):
         text = f"row {index + 1} of {len(rows)}   {c.glyph} {c.tag}"
         if row.kind not in ("left_only", "right_only"):
             text += f"   similarity {row.score:.2f}"
-        if c.kind != "same":
-            nth = sum(1 for x in cells[: index + 1] if x.kind != "same")
+        if c.kind not in NOT_DIFFERENCES:
+            nth = sum(1 for x in cells[: index + 1] if x.kind not in NOT_DIFFERENCES)
             text += f"   ·   difference {nth} of {self.differences}"
         else:
             text += f"   ·   {self.differences} differences"
