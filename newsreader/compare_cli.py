@@ -60,13 +60,21 @@ def run_compare(
                     file=sys.stderr,
                 )
                 return 1
+            from newsreader.compare.find import COPY_REASON
+
             best = candidates[0]
-            print(
-                f"original: {clean(best.title, 100)} ({clean(best.feed_title or '', 60)}), "
-                f"article {best.article_id}, confidence {best.score:.2f}",
-                file=sys.stderr,
+            found = (
+                f"{clean(best.title, 100)} ({clean(best.feed_title or '', 60)}), "
+                f"article {best.article_id}, confidence {best.score:.2f}"
             )
-            right = _load(f"article:{best.article_id}", store, "original")
+            if best.reason == COPY_REASON:
+                # The article given is the original: its closest match is a copy of it.
+                print(f"copy: {found}; it {best.reason}, so it goes on the left", file=sys.stderr)
+                right = left
+                left = _load(f"article:{best.article_id}", store, "copy")
+            else:
+                print(f"original: {found}", file=sys.stderr)
+                right = _load(f"article:{best.article_id}", store, "original")
         else:
             right = _load(args.right, store, "RIGHT")
         result = compare(left, right)

@@ -193,5 +193,12 @@ def test_compare_finds_original_in_store(home, tmp_path: Path) -> None:
     out = run(home, "compare", str(agg["id"]), "--json")
     assert out.returncode == 0, out.stderr
     assert "original:" in out.stderr and "Original" in out.stderr
+    # Given the original, its closest match is the copy: it goes on the left.
+    ft = next(h for h in hits if h["feed"] != "Aggregator")
+    swapped = run(home, "compare", str(ft["id"]), "--json")
+    assert swapped.returncode == 0 and "copy:" in swapped.stderr
+    data = json.loads(swapped.stdout)
+    assert data["left"]["source"] == f"article:{agg['id']}"
+    assert data["right"]["source"] == f"article:{ft['id']}"
     missing = run(home, "compare", str(tmp_path / "nope.txt"))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr

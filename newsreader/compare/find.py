@@ -17,6 +17,7 @@ from newsreader.safetext import clean
 
 MIN_CONFIDENCE = 0.3  # below this cosine two articles are only about the same topic
 PREFILTER = 40
+COPY_REASON = "looks like a copy of this article, not its original"
 
 
 def _body(doc: Document) -> str:
@@ -72,7 +73,7 @@ def find_original(doc: Document, store: Any, limit: int = 5) -> list[Candidate]:
             reason = "near-duplicate text"
         if score >= MIN_CONFIDENCE and _looks_like_copy_of(art, texts[k], doc):
             score *= 0.6
-            reason = "looks like a copy of this article, not its original"
+            reason = COPY_REASON
         if score >= MIN_CONFIDENCE:
             out.append(
                 Candidate(

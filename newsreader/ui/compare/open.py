@@ -77,6 +77,7 @@ class CompareOpenScreen(Screen[None]):
         self.session = session
         self.article_id = article_id
         self.left: Document | None = None
+        self.copies: set[str] = set()  # specs of candidates that are copies of this article
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -142,7 +143,11 @@ class CompareOpenScreen(Screen[None]):
         self.app.pop_screen()
 
     def _found(self, left: Document, candidates: list[Candidate]) -> None:
+        from newsreader.compare.find import COPY_REASON
+
         self.left = left
+        # A candidate that is a copy of this article goes on the left when chosen.
+        self.copies = {f"article:{c.article_id}" for c in candidates if c.reason == COPY_REASON}
         title = clean(left.title, 200) or "(untitled)"
         self.query_one("#open-title", Static).update(Text(f"Compare sources: {title}"))
         if candidates and candidates[0].score >= CONFIDENT:
@@ -200,6 +205,8 @@ class CompareOpenScreen(Screen[None]):
         except Exception as exc:  # loader errors (missing file, HTTP error ...) carry a message
             self._post(self._run_failed, "cannot load the original", exc)
             return
+        if spec in self.copies:
+            left, right = right, left
         try:
             result = compare(left, right)
         except Exception as exc:
