@@ -271,3 +271,57 @@ def test_quality_on_scripted_pairs() -> None:
     f1 = 2 * tp / (2 * tp + fp + fn)
     assert f1 >= 0.93
     assert sum(hits["boilerplate"]) / len(hits["boilerplate"]) >= 0.9
+
+
+def test_cli_compare_fetches_both_sides_from_a_local_server(http_server, xdg_home) -> None:
+    """URLs are fetched with the project's client and the article extracted from the page."""
+    import os
+    import subprocess
+
+    def page(text: str) -> bytes:
+        paras = "".join(f"<p>{p}</p>" for p in text.split("\n\n")[1:] if p.strip())
+        head = text.split("\n\n")[0]
+        return (
+            f"<html><head><title>{head}</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<article><h1>{head}</h1>{paras}</article><footer>Site footer</footer></body></html>"
+        ).encode()
+
+    http_server.add("/copy.html", page(COPY.read_text()), content_type="text/html")
+    http_server.add("/original.html", page(ORIGINAL.read_text().strip()), content_type="text/html")
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsreader",
+            "compare",
+            http_server.url("/copy.html"),
+            http_server.url("/original.html"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **xdg_home},
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["left"]["source"].endswith("/copy.html")
+    assert data["report"]["coverage"] > 0.5
+    linked = [r for r in data["rows"] if r["left"] and r["right"]]
+    assert len(linked) >= 15
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsreader",
+            "compare",
+            http_server.url("/gone.html"),
+            str(ORIGINAL),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **xdg_home},
+    )
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert "404" in missing.stderr or "not found" in missing.stderr.lower()
