@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -194,22 +192,11 @@ async def test_search_shows_a_virtual_entry(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def extractor(monkeypatch):
-    """The real newsreader.extract when it exists; else a stand-in with the same interface."""
-    try:
-        import newsreader.extract  # noqa: F401
-    except ImportError:
-        import lxml.html
+def extractor():
+    """The real extractor (trafilatura, with the page's paragraphs as fallback)."""
+    from newsreader.extract import extract
 
-        fake = types.ModuleType("newsreader.extract")
-
-        def extract(html: str, url: str):
-            doc = lxml.html.document_fromstring(html)
-            text = "\n\n".join(p.text_content() for p in doc.iter("p"))
-            return types.SimpleNamespace(text=text)
-
-        fake.extract = extract
-        monkeypatch.setitem(sys.modules, "newsreader.extract", fake)
+    return extract
 
 
 async def test_full_text_fetched_and_cached(tmp_path: Path, http_server, extractor) -> None:
