@@ -65,6 +65,7 @@ _NOT_NAMES = frozenset(
     Senator Governor Mayor Director Officials Official Reporting Editing Additional Copyright
     All Read Sign Photo Image Updated Published Leave Share Follow Subscribe Click""".split()
 )
+_ADJECTIVAL = re.compile(r"^[A-Z][a-z]{3,}(?:ese|ian|ish|ist)$")
 _SHOUT = frozenset("AGO AM PM GMT UTC EST ET BST CET MINUTES MINUTE HOURS HOUR DAYS NEW".split())
 
 
@@ -85,6 +86,8 @@ def names(text: str) -> tuple[str, ...]:
         acronym = single and name.rstrip("s").isupper() and len(name) >= 2
         if single and not acronym:
             continue  # a lone capitalised word is too often a place or a sentence start
+        if all(_ADJECTIVAL.search(t) for t in toks):
+            continue  # "Chinese Communist", "South African": adjectives, not a name
         out.append(re.sub(r"['’]s$", "", name))
     return tuple(dict.fromkeys(out))
 
