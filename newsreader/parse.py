@@ -241,15 +241,38 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
     )
 
 
+# Character references to surrogates or beyond U+10FFFF crash feedparser's sgmllib path
+# (chr(0xD800).encode("utf-8")): they stand for no character, so they become U+FFFD first.
+_HEX_BAD = (
+    rb"0*(?:[dD][89a-fA-F][0-9a-fA-F]{2}|1[1-9a-fA-F][0-9a-fA-F]{4}|[2-9a-fA-F][0-9a-fA-F]{5}"
+    rb"|[1-9a-fA-F][0-9a-fA-F]{6,})"
+)
+_DEC_BAD = (
+    rb"0*(?:5529[6-9]|55[3-9][0-9]{2}|56[0-9]{3}|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3]"
+    rb"|111411[2-9]|11141[2-9][0-9]|1114[2-9][0-9]{2}|111[5-9][0-9]{3}|11[2-9][0-9]{4}"
+    rb"|1[2-9][0-9]{5}|[2-9][0-9]{6}|[1-9][0-9]{7,})"
+)
+_BAD_CHARREF = re.compile(rb"&#(?:[xX]" + _HEX_BAD + rb"|" + _DEC_BAD + rb");")
+
+
 def _feedparser(body: bytes, content_type: str | None) -> Any:
     import feedparser
 
     _register_dates()
+    body = _BAD_CHARREF.sub(b"&#xFFFD;", body)
     # No content-location: feedparser would resolve guids as URIs; links are resolved here.
     headers = {"content-type": content_type or "application/xml"}
-    return feedparser.parse(
-        io.BytesIO(body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        return feedparser.parse(
+            io.BytesIO(body),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # feedparser's fallback parsers have crashed on hostile input
+        raise ParseError(
+            clean(f"the feed could not be parsed ({type(exc).__name__})", 200)
+        ) from exc
 
 
 def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:

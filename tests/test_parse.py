@@ -201,3 +201,15 @@ def test_html_to_text_blocks() -> None:
         "<h1>Head</h1><p>One <b>two</b></p><ul><li>a</li><li>b</li></ul><br>x&amp;y"
     )
     assert html_to_text(html) == "Head\n\nOne two\n\n• a\n\n• b\n\nx&y"
+
+
+def test_character_references_to_no_character_do_not_crash_feedparser() -> None:
+    """`&#XD800;` once crashed feedparser's sgmllib path (found by the fuzz test)."""
+    for ref in (b"&#XD800;", b"&#55296;", b"&#x110000;", b"&#1114112;"):
+        body = (
+            b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            b'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>t' + ref + b"</title>"
+            b"<link>" + ref + b"</link><item><title>x" + ref + b"</title></item></channel></rss>"
+        )
+        feed = parse_feed(body, "http://example.org/feed", None)
+        assert feed.title == "t\ufffd" and len(feed.articles) == 1
