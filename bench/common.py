@@ -494,12 +494,39 @@ class Run:
     peak_pss_mb: float  # sum over the process tree, sampled every 25 ms
     peak_rss_mb: float  # same, RSS (counts shared pages once per process)
     procs: int  # most processes alive at once
+    wrapper_cpu: float = 0.0
+    background: float = 0.0  # cores' worth of CPU used by other processes during the run
     stdout: str = ""
     stderr: str = ""
 
     @property
     def cpu(self) -> float:
         return self.user + self.sys
+
+
+def cpu_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far (/proc/stat)."""
+    with open("/proc/stat") as fh:
+        vals = [int(x) for x in fh.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    idle = vals[3] + (vals[4] if len(vals) > 4 else 0)
+    return (sum(vals) - idle) / hz, sum(vals) / hz
+
+
+def wait_quiet(max_busy: float = 0.15, sample: float = 1.0, timeout: float = 120) -> float:
+    """Wait until the machine is mostly idle (other people's jobs share it); return the busy
+    share of the last sample (0..1)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        b0, t0 = cpu_busy()
+        time.sleep(sample)
+        b1, t1 = cpu_busy()
+        share = (b1 - b0) / max(t1 - t0, 1e-9)
+        if share <= max_busy or time.monotonic() > deadline:
+            return share
+
+
+QUIET = os.environ.get("BENCH_NO_WAIT") is None
 
 
 def measure(
@@ -509,9 +536,17 @@ def measure(
     cwd: Path | None = None,
     timeout: float = 900,
 ) -> Run:
-    """Run `cmd` under the measuring wrapper; raise if it fails to run at all."""
+    """Run `cmd` under the measuring wrapper; raise if it fails to run at all.
+
+    Waits first for the machine to be quiet (set BENCH_NO_WAIT=1 to skip), and records in
+    `background` how many cores' worth of CPU other processes used during the run.
+    """
+    if QUIET:
+        wait_quiet()
     with tempfile.NamedTemporaryFile("w+", suffix=".json", delete=False) as out:
         report = out.name
+    busy0, _ = cpu_busy()
+    own0 = time.process_time()
     try:
         proc = subprocess.run(
             [str(PYTHON), str(Path(__file__).resolve()), "--_measure", report, "--", *cmd],
@@ -527,7 +562,12 @@ def measure(
         os.unlink(report)
     if not data:
         raise RuntimeError(f"measure wrapper failed: {proc.stderr[-2000:]}")
-    return Run(cmd=list(cmd), stdout=proc.stdout, stderr=proc.stderr, **data)
+    busy1, _ = cpu_busy()
+    own = time.process_time() - own0  # this process: the feed server's thread
+    run = Run(cmd=list(cmd), stdout=proc.stdout, stderr=proc.stderr, **data)
+    others = busy1 - busy0 - run.cpu - own - data.get("wrapper_cpu", 0.0)
+    run.background = max(0.0, others / max(run.wall, 1e-9))
+    return run
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -616,6 +656,7 @@ def _measure_main(report: str, cmd: list[str]) -> int:
     import resource
 
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me_ru = resource.getrusage(resource.RUSAGE_SELF)
     Path(report).write_text(
         json.dumps(
             dict(
@@ -627,6 +668,7 @@ def _measure_main(report: str, cmd: list[str]) -> int:
                 peak_pss_mb=peak_pss,
                 peak_rss_mb=peak_rss,
                 procs=procs,
+                wrapper_cpu=me_ru.ru_utime + me_ru.ru_stime,
             )
         )
     )

@@ -200,7 +200,8 @@ def main() -> int:
                     print(
                         f"  [{n} feeds, round {rnd + 1}] {row['tool']:32s} {row['run']:6s} "
                         f"wall {r.wall:6.2f}s cpu {r.cpu:6.2f}s peak {r.peak_pss_mb:5.0f} MB "
-                        f"requests {row['stats'].requests} 304s {row['stats'].not_modified}",
+                        f"requests {row['stats'].requests} 304s {row['stats'].not_modified} "
+                        f"other load {r.background:.2f} cores",
                         flush=True,
                     )
             if args.profile and n == args.feeds[0]:

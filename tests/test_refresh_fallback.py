@@ -143,3 +143,47 @@ def test_starred_view_respects_unread_only(tmp_path: Path) -> None:
     assert store.mark_view_read(View("starred", unread_only=True)) == 2
     assert store.article_ids(View("starred", unread_only=True)) == []
     assert store.article_ids(View("unread")) == [ids[3]]
+
+
+async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monkeypatch) -> None:
+    """Bodies waiting for a slow parser never pile up: at most max_connections + a few per
+    worker feeds are between 'fetch started' and 'stored' (bounded memory for 1,000 feeds)."""
+    from newsreader.models import FetchResult
+    from newsreader.store import Store
+
+    body = rss(0)
+    active = peak = 0
+
+    class FakeFetcher:
+        async def fetch(self, location, *, etag=None, last_modified=None):
+            nonlocal active, peak
+            active += 1
+            peak = max(peak, active)
+            return FetchResult(location, final_url=location, status=200, body=body)
+
+        async def aclose(self) -> None:
+            pass
+
+    real_parse = refresh_mod.parse_feed
+
+    def slow_parse(*args):
+        import time
+
+        time.sleep(0.005)
+        return real_parse(*args)
+
+    monkeypatch.setattr(refresh_mod, "parse_feed", slow_parse)
+    store = Store(tmp_path / "db.sqlite")
+    subs = [refresh_mod.Subscription(url=f"https://example.org/{i}.xml") for i in range(40)]
+
+    def done(ev) -> None:
+        nonlocal active
+        active -= 1
+
+    settings = Settings(max_connections=2)
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        summary = await refresh_mod.refresh_feeds(
+            subs, store=store, fetcher=FakeFetcher(), settings=settings, executor=ex, on_done=done
+        )
+    assert summary.ok == 40 and summary.failed == 0
+    assert peak <= 2 + refresh_mod._QUEUED_PER_WORKER * 1
