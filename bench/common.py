@@ -725,7 +725,7 @@ class Tmux:
         return self._tmux("capture-pane", "-p", "-t", self.session, check=False).stdout
 
     def send(self, *keys: str) -> None:
-        self._tmux("send-keys", "-t", self.session, *keys)
+        self._tmux("send-keys", "-t", self.session, *keys, check=False)
 
     def type_line(self, line: str) -> None:
         self._tmux("send-keys", "-t", self.session, "-l", line)

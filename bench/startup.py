@@ -115,6 +115,8 @@ def time_in_tmux(cmd: str, env: dict[str, str], painted, quit_keys: list[str]) -
     tmux = common.Tmux(160, 48)
     try:
         tmux.start_shell(env)
+        if common.QUIET:
+            common.wait_quiet()
         t0 = time.perf_counter()
         tmux.type_line(f"exec {cmd}")
         _, screen = tmux.wait_for(painted, timeout=120)
@@ -153,6 +155,8 @@ def newsboat_tmux(root: Path) -> dict:
 
 def newsreader_headless(root: Path) -> dict:
     env = common.newsreader_env(root / "newsreader")
+    if common.QUIET:
+        common.wait_quiet()
     proc = subprocess.run(
         [str(common.PYTHON), str(HERE), "--_headless", str(root)],
         env=env,
