@@ -325,3 +325,30 @@ def test_cli_compare_fetches_both_sides_from_a_local_server(http_server, xdg_hom
     )
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert "404" in missing.stderr or "not found" in missing.stderr.lower()
+
+
+PLAIN = SHARED / "plain"
+
+
+@pytest.mark.skipif(not PLAIN.is_dir(), reason="needs ../shared/corpora/articles/plain")
+def test_hand_written_rewrite_against_its_gold() -> None:
+    """A harder pair: a rewrite written like a content farm's (heavy paraphrase, merges, a far
+    move, quotes turned into paraphrase, a number changed, boilerplate), with its gold."""
+    gold = json.loads((Path(__file__).parent / "gold" / "assange_pair.json").read_text())
+    left = load_document(str(Path(__file__).parent / "pairs" / "assange_copy.txt"))
+    right = load_document(str(PLAIN / gold["original"]))
+    result = compare(left, right)
+    want = {
+        (_index(left.segments, lp), _index(right.segments, rp))
+        for g in gold["links"]
+        for lp in g["left"]
+        for rp in g["right"]
+    }
+    got = {(i, j) for r in result.rows for i in r.left for j in r.right}
+    tp = len(want & got)
+    assert 2 * tp / (len(want) + len(got)) >= 0.9, (sorted(want - got), sorted(got - want))
+    moved = {i for r in result.rows if r.kind == "moved" for i in r.left}
+    assert {_index(left.segments, p) for p in gold["moved"]} <= moved
+    assert [left.segments[i].text[:48] for i in result.report.boilerplate] == gold["boilerplate"]
+    assert [list(p) for p in result.report.numbers_changed] == gold["numbers_changed"]
+    assert any("evidential situation" in q for q in result.report.quotes_lost)

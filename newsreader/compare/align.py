@@ -29,6 +29,7 @@ _CLASS = {
     "headline": "front",
     "standfirst": "front",
     "kicker": "kicker",
+    "subhead": "front",
     "byline": "byline",
     "caption": "caption",
     "body": "body",
@@ -200,6 +201,49 @@ def _gap_links(links: list[Link], cos: np.ndarray, lfree: set[int], rfree: set[i
     return found
 
 
+def _window(links: list[Link], i: int, nr: int) -> tuple[int, int]:
+    """The right-side range (exclusive bounds) a left segment between two links may take."""
+    r0, r1 = -1, nr
+    for lk in links:
+        if max(lk.left) < i:
+            r0 = max(r0, max(lk.right))
+        elif min(lk.left) > i:
+            r1 = min(r1, min(lk.right))
+    return r0, r1
+
+
+def _clear_moves(
+    links: list[Link], cos: np.ndarray, lfree: set[int], rfree: set[int]
+) -> list[Link]:
+    """Pairs far more similar across the backbone than anything in their own gap are moves:
+    take them before the gaps are aligned (or a weak in-gap partner would steal them), and
+    undo a weak backbone link whose left segment clearly belongs elsewhere."""
+    out: list[Link] = []
+    weak = {lk.left[0]: lk for lk in links if len(lk.left) == 1 and lk.score < 0.4}
+    for i in sorted(lfree | set(weak)):
+        if not rfree:
+            break
+        own = weak.get(i)
+        others = [lk for lk in links if lk is not own]
+        r0, r1 = _window(others, i, cos.shape[1])
+        j = max(rfree, key=lambda x: float(cos[i, x]))
+        best = float(cos[i, j])
+        if best < MOVE_FLOOR or r0 < j < r1:
+            continue
+        inside = max((float(cos[i, x]) for x in rfree if r0 < x < r1), default=0.0)
+        if own is not None:
+            inside = max(inside, own.score)
+        rival = max((float(cos[x, j]) for x in lfree if x != i), default=0.0)
+        if best >= inside + 0.15 and best > rival:
+            if own is not None:
+                links.remove(own)
+                rfree.update(own.right)
+            out.append(Link([i], [j], best, moved=True))
+            lfree.discard(i)
+            rfree.discard(j)
+    return out
+
+
 def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
     """Links between left and right segments; boilerplate and unmatched segments get none."""
     cos = _mask(sim, lkinds, rkinds)
@@ -211,6 +255,7 @@ def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
     for lk in links:
         lfree.discard(lk.left[0])
         rfree.discard(lk.right[0])
+    early = _clear_moves(links, cos, lfree, rfree)
     _extend(links, sim, cos, lfree, rfree)
     new = _gap_links(links, cos, lfree, rfree)
     _extend(new, sim, cos, lfree, rfree)
@@ -219,7 +264,7 @@ def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
         ((float(cos[i, j]), i, j) for i in lfree for j in rfree if cos[i, j] >= MOVE_FLOOR),
         reverse=True,
     )
-    moved: list[Link] = []
+    moved: list[Link] = early
     for score, i, j in pairs:
         if i in lfree and j in rfree:
             moved.append(Link([i], [j], score, moved=True))

@@ -78,7 +78,7 @@ def mark_boilerplate(segments: list[Segment], block_of: list[int]) -> None:
         return
     scores = [score(s.text) for s in segments]
     flags = [
-        (sc >= 2.0 and s.kind in ("body", "standfirst", "kicker"))
+        (sc >= 2.0 and s.kind in ("body", "standfirst", "kicker", "subhead"))
         or (sc >= 3.5 and s.kind == "caption")  # "© 2024 Site. All rights reserved."
         or (sc >= 1.5 and s.kind != "headline" and is_label(s.text))  # "Related Posts"
         for sc, s in zip(scores, segments, strict=True)
@@ -105,7 +105,7 @@ def mark_boilerplate(segments: list[Segment], block_of: list[int]) -> None:
         default=-1,
     )
     for k in range(last_body + 1, n):
-        if segments[k].kind in ("body", "standfirst", "kicker") and (
+        if segments[k].kind in ("body", "standfirst", "kicker", "subhead") and (
             is_label(segments[k].text) or scores[k] >= 1.0 or flags[k]
         ):
             flags[k] = True

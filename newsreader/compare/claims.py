@@ -43,7 +43,7 @@ HEDGES = {
     "remains to be seen": r"remains? to be seen|remained to be seen|unclear|uncertain",
     "cautioned": r"cautioned|cautions|warned",
     "preliminary": r"preliminary|unconfirmed|tentative(?:ly)?|provisional(?:ly)?",
-    "estimated": r"estimated|approximately|roughly|about|around|nearly|almost|up to",
+    "estimated": r"estimated|approximately|roughly|nearly|almost|up to",
 }
 _HEDGE_RE = {k: re.compile(rf"\b(?:{v})\b") for k, v in HEDGES.items()}
 _ANY_HEDGE = re.compile(rf"\b(?:{'|'.join(HEDGES.values())})\b")

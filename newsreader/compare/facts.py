@@ -69,12 +69,33 @@ _ADJECTIVAL = re.compile(r"^[A-Z][a-z]{3,}(?:ese|ian|ish|ist)$")
 _SHOUT = frozenset("AGO AM PM GMT UTC EST ET BST CET MINUTES MINUTE HOURS HOUR DAYS NEW".split())
 
 
+_TITLES = frozenset(
+    """Secretary President Minister Chairman Chairwoman Chair Senator Sen Governor Gov Mayor
+    Director Deputy Prime Chief Editor Correspondent Officer Commissioner Ambassador Judge
+    Justice General Gen Spokesman Spokeswoman Spokesperson Professor Prof Dr Mr Mrs Ms Sir
+    King Queen Prince Princess Pope Chancellor Speaker Leader Head CEO""".split()
+)
+
+
+def _after_titles(toks: list[str]) -> list[str]:
+    """The name after any job title: "UK Home Secretary" -> [], "Secretary of State Antony
+    Blinken" -> "Antony Blinken", "Treasury Secretary Janet Yellen" -> "Janet Yellen"."""
+    cut = max((k for k, t in enumerate(toks) if t in _TITLES), default=-1)
+    if cut < 0:
+        return toks
+    rest = toks[cut + 1 :]
+    if rest and rest[0] in ("of", "for"):
+        rest = [t for t in rest[1:] if t[:1].isupper()]
+        rest = rest[-2:] if len(rest) >= 3 else rest[1:] if len(rest) == 2 else []
+    return rest
+
+
 @lru_cache(maxsize=8192)
 def names(text: str) -> tuple[str, ...]:
     """Capitalised name sequences (people, organisations, places), leading function words off."""
     out: list[str] = []
     for m in _NAME_SEQ.finditer(text):
-        toks = m.group().split()
+        toks = _after_titles(m.group().split())
         while toks and (toks[0] in _NOT_NAMES or toks[0].upper() in _SHOUT):
             toks = toks[1:]
         while toks and (toks[-1] in _NOT_NAMES or toks[-1].upper() in _SHOUT or len(toks[-1]) < 2):

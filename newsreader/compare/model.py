@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 SegmentKind = Literal[
-    "headline", "standfirst", "kicker", "byline", "caption", "body", "boilerplate"
+    "headline", "standfirst", "kicker", "subhead", "byline", "caption", "body", "boilerplate"
 ]
 RowKind = Literal["same", "changed", "moved", "left_only", "right_only"]
 FactKind = Literal[

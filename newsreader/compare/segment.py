@@ -48,6 +48,12 @@ def document_from_text(
         units.extend((b, ln) for ln in lines)
     title = clean(title, 1000) or None if title else None
     kinds = _front_kinds([ln for _, ln in units], title)
+    per_block: dict[int, int] = {}
+    for b, _ in units:
+        per_block[b] = per_block.get(b, 0) + 1
+    for k, (b, line) in enumerate(units):
+        if kinds[k] == "body" and per_block[b] == 1 and k + 1 < len(units) and _is_subhead(line):
+            kinds[k] = "subhead"
     segments: list[Segment] = []
     block_of: list[int] = []
     for (b, line), kind in zip(units, kinds, strict=True):
@@ -110,6 +116,12 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
         elif _CREDIT.search(line) and not ends_sentence(line) and len(line.split()) < 40:
             kinds[k] = "caption"
     return kinds
+
+
+def _is_subhead(line: str) -> bool:
+    """A short line of its own inside the body: a section heading or a question heading."""
+    words = len(line.split())
+    return 0 < words <= 12 and (not ends_sentence(line) or line.rstrip().endswith("?"))
 
 
 def _key(text: str) -> str:
