@@ -38,10 +38,16 @@ _TAIL_CREDIT = re.compile(
 )
 
 
+MAX_CHARS = 200_000
+
+
 def document_from_text(
     text: str, source: str, title: str | None = None, links: list[str] | None = None
 ) -> Document:
     """Split article text into typed segments. `title`, if known, identifies the headline."""
+    if len(text) > MAX_CHARS:  # bounded time and memory whatever the input (~30,000 words)
+        cut = text.rfind("\n\n", 0, MAX_CHARS)
+        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
     plain, md_links = strip_markdown(clean_block(text).replace("\r\n", "\n"))
     units: list[tuple[int, str]] = []  # (block number, line)
     for b, lines in enumerate(blocks(plain)):

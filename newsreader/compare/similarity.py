@@ -83,10 +83,10 @@ class Similarity:
         remap[shared] = np.arange(len(shared))
         lm = self._dense(lrow, remap[lcol], lw, len(left), len(shared))
         rm = self._dense(rrow, remap[rcol], rw, len(right), len(shared))
-        self.dot = (lm @ rm.T).astype(np.float64)
-        denom = np.sqrt(np.outer(self.lnorm, self.rnorm))
+        self.dot = lm @ rm.T  # float32: a 2,500 x 2,500 pair stays within ~100 MB
+        denom = np.sqrt(np.outer(self.lnorm, self.rnorm)).astype(np.float32)
         denom[denom == 0] = 1.0
-        self.cos = (self.dot / denom).astype(np.float32)
+        self.cos = self.dot / denom
 
     @staticmethod
     def _split(rows: np.ndarray, cols: np.ndarray, w: np.ndarray, n: int) -> list:
