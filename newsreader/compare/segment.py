@@ -57,9 +57,9 @@ def document_from_text(
     per_block: dict[int, int] = {}
     for b, _ in units:
         per_block[b] = per_block.get(b, 0) + 1
-    for k, (b, line) in enumerate(units):
-        if kinds[k] == "body" and per_block[b] == 1 and k + 1 < len(units) and _is_subhead(line):
-            kinds[k] = "subhead"
+    for n, (b, line) in enumerate(units):
+        if kinds[n] == "body" and per_block[b] == 1 and n + 1 < len(units) and _is_subhead(line):
+            kinds[n] = "subhead"
     segments: list[Segment] = []
     block_of: list[int] = []
     for (b, line), kind in zip(units, kinds, strict=True):
