@@ -54,6 +54,17 @@ def is_clean(text: str) -> bool:
     return not _CONTROL_BLOCK.search(text) and "\r" not in text
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str, lower: bool = True) -> str:
+    """Lowercase (unless `lower` is false), accents off ("Māori" -> "maori"), curly apostrophes
+    straight: a comparison key for text from different sources, never for display."""
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).replace("’", "'")
+    return text.lower() if lower else text
+
+
 def normalize(text: str) -> str:
     """NFC-normalise (used for comparison and search keys, not display)."""
     return unicodedata.normalize("NFC", text)

@@ -69,7 +69,7 @@ def _mask(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> np.ndarray:
     # Headlines go together when they share anything at all: they announce the same story.
     lh = [i for i, k in enumerate(lkinds) if k == "headline"]
     rh = [j for j, k in enumerate(rkinds) if k == "headline"]
-    if lh and rh and cos[lh[0], rh[0]] >= 0.08:
+    if lh and rh and cos[lh[0], rh[0]] >= 0.04:
         cos[lh[0], rh[0]] = max(float(cos[lh[0], rh[0]]), LINK_FLOOR) + 0.5
     return cos
 

@@ -34,7 +34,8 @@ _ENGAGE = tuple(
     download our app|download the app|join our|join us|free updates|get the latest|get updates|
     get alerts|whatsapp|telegram|facebook|twitter|instagram|pinterest|linkedin|email us|
     contact us|reach us|image source|featured image|print this|bookmark|
-    in this article|trending""".split("|")
+    in this article|trending|min read|minute read|posted by|posted in|posted on|by admin|
+    leave a comment|comments""".split("|")
 )
 _PHRASE_WORD = re.compile(r"[a-z0-9']+")
 _CONTACT = re.compile(r"\S+@\S+\.\w+|\[email[^\]]*\]|\bhttps?://|\bwww\.", re.I)

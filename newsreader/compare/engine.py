@@ -17,6 +17,7 @@ from newsreader.compare.facts import (
 )
 from newsreader.compare.model import CompareResult, Document, Fact, Report, Row, RowKind
 from newsreader.compare.similarity import Similarity
+from newsreader.safetext import fold
 
 _CONTENT = ("headline", "standfirst", "body")
 
@@ -52,7 +53,8 @@ class _Context:
         self.text = text
         self.norm = normed
         self.quoted = " | ".join(norm(q) for q in quotes(text))
-        self.words = set(re.findall(r"[\w-]+", text))  # "Blinken’s" counts as "Blinken"
+        # Words with accents folded and case kept; "Blinken’s" counts as "Blinken".
+        self.words = set(re.findall(r"[\w-]+", fold(text, lower=False)))
 
 
 def build_rows(links: list[Link], nl: int, nr: int) -> list[Row]:

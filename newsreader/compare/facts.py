@@ -7,16 +7,18 @@ from any one article.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
 from newsreader.compare.sentences import quote_spans
+from newsreader.safetext import fold
 
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'").removesuffix("'s") for w in _WORDS.findall(text)]
+    return [w.removesuffix("'s") for w in _WORDS.findall(fold(text))]
 
 
 def norm(text: str) -> str:
@@ -51,7 +53,8 @@ def quote_kept(quote: str, other_norm: str) -> bool:
 
 # ----------------------------------------------------------------------------- names
 
-_CAP = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)*(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,6}s?|[A-Z]\.)"
+_LOW = r"[^\W\dA-Z_]"  # a lowercase letter, accented ones included ("Ngātiwai")
+_CAP = rf"(?:[A-Z]{_LOW}+(?:[A-Z]{_LOW}+)*(?:[-'’][A-Z]?{_LOW}+)*|[A-Z]{{2,6}}s?|[A-Z]\.)"
 _NAME_SEQ = re.compile(rf"{_CAP}(?:\s+(?:(?:of|de|van|von|der|da|del|al|bin|la|le)\s+)?{_CAP})*")
 _NOT_NAMES = frozenset(
     """The A An In On At By For From With And But Or As If When While After Before This That
@@ -59,14 +62,14 @@ _NOT_NAMES = frozenset(
     Prof According However Meanwhile Recently Further Also Yet Still So Then Now Today
     Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
     April May June July August September October November December Sources Some Many Most
-    Both Each Every Such What Who Why How Where Which Last Next New More Other Another One Two
+    Both Each Every Such What Who Why How Where Which Last Next More Other Another One Two
     Three Four Five Six Seven Eight Nine Ten Although Though Because Since Despite Under Over
     Earlier Later Still Even Just Only Not No Yes Secretary President Minister Chairman Chair
     Senator Governor Mayor Director Officials Official Reporting Editing Additional Copyright
     All Read Sign Photo Image Updated Published Leave Share Follow Subscribe Click""".split()
 )
 _ADJECTIVAL = re.compile(r"^[A-Z][a-z]{3,}(?:ese|ian|ish|ist)$")
-_SHOUT = frozenset("AGO AM PM GMT UTC EST ET BST CET MINUTES MINUTE HOURS HOUR DAYS NEW".split())
+_SHOUT = frozenset("AGO AM PM GMT UTC EST ET BST CET MINUTES MINUTE HOURS HOUR DAYS".split())
 
 
 _TITLES = frozenset(
@@ -114,12 +117,13 @@ def names(text: str) -> tuple[str, ...]:
 
 
 def name_kept(name: str, other_words: set[str], other_norm: str) -> bool:
-    """Is the name in the other text, in full or by surname (`other_words`: its word set)?"""
+    """Is the name in the other text, in full or by surname (`other_words`: its words, accents
+    folded, case kept: "Bill" the name is not "bill" the noun)?"""
     if norm(name) in other_norm:
         return True
     toks = name.split()
     surname = toks[-1]
-    return len(toks) >= 2 and len(surname) >= 3 and surname in other_words
+    return len(toks) >= 2 and len(surname) >= 3 and fold(surname, lower=False) in other_words
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -174,9 +178,31 @@ def numbers(text: str) -> tuple[tuple[str, float], ...]:
 
 
 def numbers_changed(left: str, right: str) -> list[tuple[str, str]]:
+    """(copy's, original's) surface forms of numbers that differ: each number found on one
+    side only is paired with the closest one found on the other side only (digits with
+    digits first, then by ratio)."""
     ln, rn = numbers(left), numbers(right)
     rvals = [v for _, v in rn]
     lvals = [v for _, v in ln]
     lonly = [(s, v) for s, v in ln if v not in rvals]
     ronly = [(s, v) for s, v in rn if v not in lvals]
-    return [(a[0], b[0]) for a, b in zip(lonly, ronly, strict=False)]
+
+    def distance(a: tuple[str, float], b: tuple[str, float]) -> float:
+        kind = (a[0][:1].isdigit() or a[0][:1] in "$£€¥") != (
+            b[0][:1].isdigit() or b[0][:1] in "$£€¥"
+        )
+        ratio = abs(math.log((abs(a[1]) + 1.0) / (abs(b[1]) + 1.0)))
+        return ratio + (10.0 if kind else 0.0)
+
+    pairs = sorted(
+        ((distance(a, b), x, y) for x, a in enumerate(lonly) for y, b in enumerate(ronly)),
+    )
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    out: list[tuple[int, str, str]] = []
+    for _, x, y in pairs:
+        if x not in used_l and y not in used_r:
+            used_l.add(x)
+            used_r.add(y)
+            out.append((x, lonly[x][0], ronly[y][0]))
+    return [(a, b) for _, a, b in sorted(out)]

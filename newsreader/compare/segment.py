@@ -29,7 +29,7 @@ _TIME_RE = re.compile(_TIME, re.I)
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|der|da|al|bin|le|la))*"
 # Names are matched case-sensitively (capitalised words); "By" and the times are not.
 _BYLINE = re.compile(
-    rf"^(?:(?i:by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*(?:\s*[,|–—-]\s*.{{0,80}})?|"
+    rf"^(?:(?i:by)\s+{_NAME}(?:\s*(?:,|and|&|\(|\)).{{0,120}})?|"
     rf"{_NAME}(?:\s+(?:and|&)\s+{_NAME})?"
     rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?\s*[,|–—-]?\s*(?i:{_TIME}).*)$"
 )

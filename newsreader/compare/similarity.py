@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from newsreader.safetext import fold
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -42,7 +44,7 @@ def _side(texts: list[str], vocab_hint: int) -> tuple[np.ndarray, np.ndarray, np
     parts: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     for k, text in enumerate(texts):
-        tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+        tokens = _TOKEN.findall(fold(text))
         if tokens:
             ids = np.concatenate([_word_ids(t) for t in tokens])
             parts.append(ids)
