@@ -37,6 +37,18 @@ _ENGAGE = tuple(
     in this article|trending|min read|minute read|posted by|posted in|posted on|by admin|
     leave a comment|comments""".split("|")
 )
+
+
+def _by_first(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for p in phrases:
+        out.setdefault(p.split()[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_BY_FIRST_LEGAL = _by_first(_LEGAL)
+_BY_FIRST_ENGAGE = _by_first(_ENGAGE)
+_FIRST_WORDS = frozenset(_BY_FIRST_LEGAL) | frozenset(_BY_FIRST_ENGAGE)
 _PHRASE_WORD = re.compile(r"[a-z0-9']+")
 _CONTACT = re.compile(r"\S+@\S+\.\w+|\[email[^\]]*\]|\bhttps?://|\bwww\.", re.I)
 _PUBLISHER_VOICE = re.compile(r"\b(?:we|our|us)\b|\b(?:you|your)\b|\bplease\b", re.I)
@@ -51,9 +63,12 @@ def score(text: str) -> float:
     """Boilerplate evidence of one segment: >= 2 is boilerplate on its own, 1 is a suspect."""
     words = len(text.split())
     low = text.lower().replace("’", "'")
-    flat = " " + " ".join(w.strip("'") for w in _PHRASE_WORD.findall(low)) + " "
-    legal = sum(p in flat for p in _LEGAL) + ("©" in text)
-    engage = sum(p in flat for p in _ENGAGE) + low.startswith(("source:", "tags:"))
+    tokens = [w.strip("'") for w in _PHRASE_WORD.findall(low)]
+    flat = " " + " ".join(tokens) + " "
+    present = _FIRST_WORDS.intersection(tokens)
+    legal = sum(p in flat for w in present for p in _BY_FIRST_LEGAL.get(w, ())) + ("©" in text)
+    engage = sum(p in flat for w in present for p in _BY_FIRST_ENGAGE.get(w, ()))
+    engage += low.startswith(("source:", "tags:"))
     engage += low.endswith("comments")
     s = 2.0 * min(legal, 2) + 1.5 * min(engage, 2)
     if ("@" in text or "www." in low or "http" in low) and _CONTACT.search(text):

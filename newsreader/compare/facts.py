@@ -144,6 +144,7 @@ _DIGITS = re.compile(
     r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?"
 )
 _ALPHA = re.compile(r"[a-z]+")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=8192)
@@ -151,7 +152,7 @@ def numbers(text: str) -> tuple[tuple[str, float], ...]:
     """(surface form, value) of each number, in text order; percentages and scales folded in."""
     low = text.lower()
     found: list[tuple[int, str, float]] = []
-    if any(ch.isdigit() for ch in low):
+    if _ANY_DIGIT.search(low):
         for m in _DIGITS.finditer(low):
             try:
                 value = float(re.sub(r"[^\d.]", "", m.group(1)))

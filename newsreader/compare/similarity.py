@@ -1,6 +1,6 @@
 """Paraphrase-aware sentence similarity: character n-gram TF-IDF cosine.
 
-Character n-grams inside word boundaries (3 to 5 characters, like scikit-learn's "char_wb")
+Character n-grams inside word boundaries (3 and 4 characters, like scikit-learn's "char_wb")
 survive inflection and spelling variants ("stabilising" / "stabilizing", "establish" /
 "established") and weight rare words (names, numbers) far above function words. The cosine of
 every left segment with every right segment is one matrix product over the n-grams the two sides
@@ -22,13 +22,14 @@ _TOKEN = re.compile(r"\w+")
 
 _GRAM_ID: dict[str, int] = {}  # every n-gram seen gets a stable id (cleared when it grows big)
 _MAX_VOCAB = 2_000_000
+_NGRAMS = (3, 4)  # 5-grams added nothing on our pairs and cost 20% of the time
 
 
 @lru_cache(maxsize=65536)
 def _word_ids(word: str) -> np.ndarray:
     padded = f" {word} "
     n = len(padded)
-    grams = [padded[i : i + k] for k in (3, 4, 5) for i in range(n - k + 1)] or [padded]
+    grams = [padded[i : i + k] for k in _NGRAMS for i in range(n - k + 1)] or [padded]
     ids = np.fromiter(
         (_GRAM_ID.setdefault(g, len(_GRAM_ID)) for g in grams), dtype=np.int64, count=len(grams)
     )
