@@ -1,0 +1,53 @@
+"""Compare-sources quality on the hand-written gold pairs in tests/gold (link F1 per pair).
+
+    python bench/compare_gold.py
+
+The seed pair (a real aggregator copy of an FT article) and two rewrites written by hand in a
+content farm's manner of articles from ../shared/corpora/articles/plain.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from newsreader.compare import compare, load_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSREADER_SHARED", ROOT.parent / "shared"))
+PLAIN = SHARED / "corpora" / "articles" / "plain"
+PAIRS = [
+    ("seed_pair", ROOT / "seeds/000_2f754f0fdfd46775.txt", ROOT / "seeds/001_8e37780b18e596c7.txt"),
+    ("assange_pair", ROOT / "tests/pairs/assange_copy.txt", PLAIN / "assange-sweden.txt"),
+    ("whales_pair", ROOT / "tests/pairs/whales_copy.txt", PLAIN / "whale-strandings.txt"),
+]
+
+
+def index(segments, prefix: str) -> int:
+    return next(k for k, s in enumerate(segments) if s.text.startswith(prefix))
+
+
+def main() -> None:
+    print(f"{'pair':<14}{'gold links':>11}{'precision':>10}{'recall':>8}{'F1':>7}")
+    for name, copy, original in PAIRS:
+        if not original.exists():
+            print(f"{name:<14} skipped: {original} is missing")
+            continue
+        gold = json.loads((ROOT / "tests" / "gold" / f"{name}.json").read_text())
+        left, right = load_document(str(copy)), load_document(str(original))
+        result = compare(left, right)
+        want = {
+            (index(left.segments, lp), index(right.segments, rp))
+            for link in gold["links"]
+            for lp in link["left"]
+            for rp in link["right"]
+        }
+        got = {(i, j) for row in result.rows for i in row.left for j in row.right}
+        tp = len(want & got)
+        p, r = tp / len(got), tp / len(want)
+        print(f"{name:<14}{len(want):>11}{p:>10.3f}{r:>8.3f}{2 * p * r / (p + r):>7.3f}")
+
+
+if __name__ == "__main__":
+    main()
