@@ -249,6 +249,7 @@ def report(results: list[dict]) -> str:
                     f"{g[0]['stats'].requests}/{g[0]['stats'].not_modified}",
                     g[0]["stored"],
                     ratio,
+                    max(r["r"].background for r in g),
                 ]
             )
         out.append(
@@ -264,6 +265,7 @@ def report(results: list[dict]) -> str:
                     "requests/304",
                     "articles",
                     "wall vs newsboat best",
+                    "other load",
                 ],
                 rows,
             )  # fmt: skip
@@ -272,7 +274,8 @@ def report(results: list[dict]) -> str:
     out.append(
         "CPU = user+sys of the whole process tree; peak MB = largest sum of PSS over the tree "
         "(sampled every 25 ms); max RSS = the largest single process. 'articles' = new articles "
-        "stored by newsreader / rows in newsboat's rss_item after the run."
+        "stored by newsreader / rows in newsboat's rss_item after the run. 'other load' = the "
+        "most CPU (in cores) that other processes on the machine used during any of the rounds."
     )
     return "\n".join(out)
 
