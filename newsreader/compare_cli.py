@@ -89,8 +89,10 @@ def run_compare(
     if args.print or not (sys.stdout.isatty() and sys.stdin.isatty()):
         from newsreader.compare.render import render_side_by_side
 
-        width = args.width or console.width
-        console.print(render_side_by_side(result, width), width=width)
+        if args.width:
+            console.width = args.width  # also when printing to a pipe (rich assumes 80 there)
+        width = console.width
+        console.print(render_side_by_side(result, width))
         return 0
     from newsreader.ui.compare_app import run_compare_app
 
