@@ -14,26 +14,29 @@ from rich.text import Text
 from newsreader.compare.model import CompareResult, Row
 from newsreader.safetext import clean
 
-TAGS = {
+# Display role -> (gutter glyph, short tag): the glyph and the tag carry the meaning without
+# colour (NO_COLOR); the TUI's compare view uses the same table.
+TAGS: dict[str, tuple[str, str]] = {
     "same": ("=", "same"),
     "changed": ("~", "changed"),
     "moved": ("↕", "moved"),
-    "left_only": ("+", "added"),
-    "right_only": ("-", "dropped"),
+    "added": ("+", "added"),
+    "dropped": ("-", "dropped"),
     "boilerplate": ("·", "boilerplate"),
 }
+_ROLE = {"left_only": "added", "right_only": "dropped"}
 STYLE_ADDED = "bold green"
 STYLE_DROPPED = "bold red"
 STYLE_DIM = "dim"
 
 
 def row_role(result: CompareResult, row: Row) -> str:
-    """The row's display role: its kind, or 'boilerplate' for the copy's page furniture."""
+    """The row's display role (a key of TAGS): 'boilerplate' for the copy's page furniture."""
     if row.kind == "left_only" and all(
         result.left.segments[i].kind == "boilerplate" for i in row.left
     ):
         return "boilerplate"
-    return row.kind
+    return _ROLE.get(row.kind, row.kind)
 
 
 def summary(result: CompareResult) -> Text:

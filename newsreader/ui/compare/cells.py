@@ -13,20 +13,11 @@ from rich.style import Style
 from rich.text import Text
 
 from newsreader.compare.model import CompareResult, Document, Row
+from newsreader.compare.render import TAGS
 from newsreader.safetext import clean
 
 TEXT_LIMIT = 20_000  # characters of one cell (a paragraph); clean() cuts with an ellipsis
 
-# Display kind -> (gutter glyph, short tag). The glyph and the tag carry the meaning without
-# colour (NO_COLOR), the style only reinforces it.
-TAGS: dict[str, tuple[str, str]] = {
-    "same": ("=", "same"),
-    "changed": ("~", "changed"),
-    "moved": ("↕", "moved"),
-    "added": ("+", "added"),
-    "dropped": ("-", "dropped"),
-    "boilerplate": ("·", "boilerplate"),
-}
 
 LEGEND: list[tuple[str, str]] = [
     ("same", "the copy carries the original's sentence (nearly) word for word"),

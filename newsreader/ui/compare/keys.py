@@ -7,12 +7,11 @@ Movement reuses the reading app's NAV bindings (same ids, same user keymap).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from newsreader.ui.bindings import NAV, keys_for
+from newsreader.ui.commands import ActionCommands
 
 # On the rows view (the focused widget).
 ROWS: list[Binding] = [
@@ -46,8 +45,9 @@ PALETTE: list[tuple[Binding, str]] = [
 ]
 
 
-class CompareCommands(Provider):
-    """The compare view's actions in the command palette (ctrl+p)."""
+class CompareCommands(ActionCommands):
+    """The compare view's actions in the command palette (ctrl+p); discover and search come
+    from the reading app's provider."""
 
     def _entries(self) -> Iterator[tuple[str, str, str]]:
         app = self.app
@@ -64,15 +64,3 @@ class CompareCommands(Provider):
             await screen.query_one(CompareRows).run_action(action.split(".", 1)[1])
         else:
             await screen.run_action(action)
-
-    async def discover(self) -> Hits:
-        for name, keys, action in self._entries():
-            yield DiscoveryHit(name, partial(self._run, action), help=f"key: {keys}")
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, keys, action in self._entries():
-            score = matcher.match(name)
-            if score > 0:
-                run = partial(self._run, action)
-                yield Hit(score, matcher.highlight(name), run, help=f"key: {keys}")
