@@ -156,6 +156,66 @@ async def _parse(
             pool.shutdown()
 
 
+class _GroupSaver:
+    """Group commit: feeds parsed at about the same time are stored in one transaction (each
+    commit also flushes the full-text index). A feed waits at most `delay` seconds for
+    company; a batch that fails is retried feed by feed, so one bad feed fails alone."""
+
+    def __init__(self, store: Store, max_batch: int = 25, delay: float = 0.05) -> None:
+        self.store = store
+        self.max_batch = max_batch
+        self.delay = delay
+        self.pending: list[
+            tuple[tuple[str, ParsedFeed, str | None, str | None], asyncio.Future[int]]
+        ] = []
+        self.timer: asyncio.TimerHandle | None = None
+        self.writers: set[asyncio.Task[None]] = set()
+
+    async def save(
+        self, url: str, parsed: ParsedFeed, etag: str | None, last_modified: str | None
+    ) -> int:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[int] = loop.create_future()
+        self.pending.append(((url, parsed, etag, last_modified), fut))
+        if len(self.pending) >= self.max_batch:
+            self._flush()
+        elif self.timer is None:
+            self.timer = loop.call_later(self.delay, self._flush)
+        return await fut
+
+    def _flush(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if batch:
+            task = asyncio.get_running_loop().create_task(self._write(batch))
+            self.writers.add(task)
+            task.add_done_callback(self.writers.discard)
+
+    async def _write(self, batch: list) -> None:
+        items = [item for item, _ in batch]
+        try:
+            counts = await asyncio.to_thread(self.store.save_feeds, items)
+        except Exception:
+            for item, fut in batch:  # one at a time: only the feed at fault fails
+                try:
+                    url, parsed, etag, lm = item
+                    n = await asyncio.to_thread(
+                        self.store.save_feed, url, parsed, etag=etag, last_modified=lm
+                    )
+                except Exception as exc:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                else:
+                    if not fut.done():
+                        fut.set_result(n)
+            return
+        for (_, fut), n in zip(batch, counts, strict=True):
+            if not fut.done():
+                fut.set_result(n)
+
+
 async def refresh_one(
     sub: Subscription,
     *,
@@ -164,6 +224,7 @@ async def refresh_one(
     executor: Executor | _ParsePool | None,
     feeds_file: Path | None = None,
     force: bool = False,
+    saver: _GroupSaver | None = None,
 ) -> FeedDone:
     started = time.monotonic()
     url = sub.url
@@ -191,9 +252,12 @@ async def refresh_one(
         msg = f"could not parse the feed ({type(exc).__name__}: {exc})"[:300]
         await asyncio.to_thread(store.record_error, url, msg)
         return FeedDone(url, "error", message=msg, elapsed=time.monotonic() - started)
-    new = await asyncio.to_thread(
-        store.save_feed, url, parsed, etag=result.etag, last_modified=result.last_modified
-    )
+    if saver is not None:
+        new = await saver.save(url, parsed, result.etag, result.last_modified)
+    else:
+        new = await asyncio.to_thread(
+            store.save_feed, url, parsed, etag=result.etag, last_modified=result.last_modified
+        )
     return FeedDone(url, "new" if new else "unchanged", new=new, elapsed=time.monotonic() - started)
 
 
@@ -223,6 +287,7 @@ async def refresh_feeds(
     )
     summary = RefreshSummary(total=len(subs))
     started = time.monotonic()
+    saver = _GroupSaver(store)
 
     async def run(sub: Subscription) -> None:
         async with in_flight:
@@ -239,6 +304,7 @@ async def refresh_feeds(
                 executor=pool,
                 feeds_file=feeds_file,
                 force=force,
+                saver=saver,
             )
         except Exception as exc:  # store failure etc.: report it, keep going
             ev = FeedDone(sub.url, "error", message=f"{type(exc).__name__}: {exc}"[:300])

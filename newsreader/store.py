@@ -106,6 +106,11 @@ _MIGRATIONS: list[str] = [
         VALUES (new.id, new.title, coalesce(new.author, ''), new.text);
     END;
     """,
+    # 2: new articles are indexed in bulk by save_feeds (one INSERT ... SELECT per feed is
+    # about 3x cheaper than the per-row trigger); updates and deletes keep their triggers.
+    """
+    DROP TRIGGER IF EXISTS articles_ai;
+    """,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -363,57 +368,88 @@ class Store:
         now: float | None = None,
     ) -> int:
         """Store a fetched feed in one transaction; return how many articles are new."""
-        fid = self.ensure_feed(url)
+        return self.save_feeds([(url, parsed, etag, last_modified)], now=now)[0]
+
+    def save_feeds(
+        self,
+        items: Sequence[tuple[str, ParsedFeed, str | None, str | None]],
+        *,
+        now: float | None = None,
+    ) -> list[int]:
+        """Store several fetched feeds (url, parsed, etag, last_modified) in ONE transaction
+        (a refresh groups the feeds that finish together: each commit also flushes the
+        full-text index, so fewer commits cost much less); return the new-article counts."""
+        fids = [self.ensure_feed(url) for url, _, _, _ in items]
         now = time.time() if now is None else now
         with self.transaction() as conn:
-            known = dict(
-                conn.execute("SELECT guid, content_hash FROM articles WHERE feed_id = ?", (fid,))
+            return [
+                self._save_rows(conn, fid, parsed, etag, last_modified, now)
+                for fid, (_, parsed, etag, last_modified) in zip(fids, items, strict=True)
+            ]
+
+    @staticmethod
+    def _save_rows(
+        conn: sqlite3.Connection,
+        fid: int,
+        parsed: ParsedFeed,
+        etag: str | None,
+        last_modified: str | None,
+        now: float,
+    ) -> int:
+        known = dict(
+            conn.execute("SELECT guid, content_hash FROM articles WHERE feed_id = ?", (fid,))
+        )
+        dead = {g for (g,) in conn.execute("SELECT guid FROM tombstones WHERE feed_id = ?", (fid,))}
+        new_rows, changed_rows = [], []
+        for i, a in enumerate(parsed.articles):
+            if a.guid in dead:
+                continue
+            h = _hash(a)
+            pub = _ts(a.published)
+            if pub is None or pub > now + 86400:
+                pub = now - i * 1e-3  # first seen; keeps the feed's own order
+            enc = (
+                json.dumps([[e.url, e.type, e.length] for e in a.enclosures])
+                if a.enclosures
+                else None
             )
-            dead = {
-                g for (g,) in conn.execute("SELECT guid FROM tombstones WHERE feed_id = ?", (fid,))
-            }
-            new_rows, changed_rows = [], []
-            for i, a in enumerate(parsed.articles):
-                if a.guid in dead:
-                    continue
-                h = _hash(a)
-                pub = _ts(a.published)
-                if pub is None or pub > now + 86400:
-                    pub = now - i * 1e-3  # first seen; keeps the feed's own order
-                enc = (
-                    json.dumps([[e.url, e.type, e.length] for e in a.enclosures])
-                    if a.enclosures
-                    else None
-                )
-                content = a.content_html or a.summary_html
-                if a.guid not in known:
-                    new_rows.append(
-                        (fid, a.guid, a.title, a.link, a.author, pub, _ts(a.updated), now,
-                         content, a.text, enc, h)
-                    )  # fmt: skip
-                    known[a.guid] = h
-                elif known[a.guid] != h:
-                    changed_rows.append(
-                        (a.title, a.link, a.author, _ts(a.updated), content, a.text, enc, h,
-                         fid, a.guid)
-                    )  # fmt: skip
+            content = a.content_html or a.summary_html
+            if a.guid not in known:
+                new_rows.append(
+                    (fid, a.guid, a.title, a.link, a.author, pub, _ts(a.updated), now,
+                     content, a.text, enc, h)
+                )  # fmt: skip
+                known[a.guid] = h
+            elif known[a.guid] != h:
+                changed_rows.append(
+                    (a.title, a.link, a.author, _ts(a.updated), content, a.text, enc, h,
+                     fid, a.guid)
+                )  # fmt: skip
+        if new_rows:
+            (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
             conn.executemany(
                 "INSERT INTO articles(feed_id, guid, title, link, author, published, updated, "
                 "fetched, content_html, text, enclosures, content_hash) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 new_rows,
             )
-            conn.executemany(
-                "UPDATE articles SET title=?, link=?, author=?, updated=?, content_html=?, "
-                "text=?, enclosures=?, content_hash=? WHERE feed_id=? AND guid=?",
-                changed_rows,
-            )
+            # Rowids only grow (max + 1), so the new rows are exactly those above `last`.
             conn.execute(
-                "UPDATE feeds SET feed_title = ?, site_url = ?, etag = ?, last_modified = ?, "
-                "last_attempt = ?, last_success = ?, last_error = NULL, error_count = 0, "
-                "retry_after = NULL, warning = ? WHERE id = ?",
-                (parsed.title, parsed.link, etag, last_modified, now, now, parsed.warning, fid),
+                "INSERT INTO articles_fts(rowid, title, author, text) "
+                "SELECT id, title, coalesce(author, ''), text FROM articles WHERE id > ?",
+                (last,),
             )
+        conn.executemany(
+            "UPDATE articles SET title=?, link=?, author=?, updated=?, content_html=?, "
+            "text=?, enclosures=?, content_hash=? WHERE feed_id=? AND guid=?",
+            changed_rows,
+        )
+        conn.execute(
+            "UPDATE feeds SET feed_title = ?, site_url = ?, etag = ?, last_modified = ?, "
+            "last_attempt = ?, last_success = ?, last_error = NULL, error_count = 0, "
+            "retry_after = NULL, warning = ? WHERE id = ?",
+            (parsed.title, parsed.link, etag, last_modified, now, now, parsed.warning, fid),
+        )
         return len(new_rows)
 
     def delete_feed(self, url: str) -> None:

@@ -187,3 +187,39 @@ async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monke
         )
     assert summary.ok == 40 and summary.failed == 0
     assert peak <= 2 + refresh_mod._QUEUED_PER_WORKER * 1
+
+
+async def test_group_saver_batches_and_isolates_a_failing_feed() -> None:
+    """Feeds finishing together share one transaction; if the batch fails, each feed is saved
+    alone so only the feed at fault reports the error."""
+    import asyncio
+
+    from newsreader.models import ParsedFeed
+    from newsreader.refresh import _GroupSaver
+
+    class FakeStore:
+        def __init__(self) -> None:
+            self.batches: list[list[str]] = []
+
+        def save_feeds(self, items):
+            self.batches.append([url for url, *_ in items])
+            if any(url == "bad" for url, *_ in items):
+                raise RuntimeError("disk trouble")
+            return [1 for _ in items]
+
+        def save_feed(self, url, parsed, *, etag=None, last_modified=None):
+            if url == "bad":
+                raise RuntimeError("disk trouble")
+            return 2
+
+    store = FakeStore()
+    saver = _GroupSaver(store, max_batch=3, delay=0.01)  # type: ignore[arg-type]
+    feed = ParsedFeed(None, None, [], None, "rss")
+    good = await asyncio.gather(*(saver.save(f"u{i}", feed, None, None) for i in range(3)))
+    assert good == [1, 1, 1] and store.batches == [["u0", "u1", "u2"]]
+    results = await asyncio.gather(
+        saver.save("ok", feed, None, None),
+        saver.save("bad", feed, None, None),
+        return_exceptions=True,
+    )
+    assert results[0] == 2 and isinstance(results[1], RuntimeError)

@@ -187,3 +187,35 @@ def test_unwritable_directory(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot create"):
         Store(blocker / "sub" / "db.sqlite")
+
+
+def test_save_feeds_groups_feeds_and_indexes_new_articles(tmp_path) -> None:
+    """Several feeds in one transaction; new rows are indexed in bulk (no insert trigger),
+    edits and deletions keep the index right through their triggers."""
+    from newsreader.models import ParsedArticle, ParsedFeed
+    from newsreader.store import SCHEMA_VERSION, Store
+
+    def feed(word: str, text: str = "") -> ParsedFeed:
+        body = text or f"All about the {word} today."
+        art = ParsedArticle(
+            guid=f"g-{word}", title=f"About {word}", content_html=f"<p>{body}</p>", text=body
+        )
+        return ParsedFeed(f"Feed {word}", None, [art], None, "rss")
+
+    store = Store(tmp_path / "db.sqlite")
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    counts = store.save_feeds(
+        [
+            ("https://a.example/f", feed("walrus"), None, None),
+            ("https://b.example/f", feed("narwhal"), '"e"', None),
+        ]
+    )
+    assert counts == [1, 1]
+    assert [h.title for h in store.search("walrus")] == ["About walrus"]
+    assert [h.title for h in store.search("narwhal")] == ["About narwhal"]
+    assert store.validators("https://b.example/f")[0] == '"e"'
+    store.save_feed("https://a.example/f", feed("walrus", "Now it is about a porpoise."))
+    assert [h.title for h in store.search("porpoise")] == ["About walrus"]
+    assert store.search("today") == [h for h in store.search("narwhal")]  # the old text is gone
+    store.delete_feed("https://b.example/f")
+    assert store.search("narwhal") == []
