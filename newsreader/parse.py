@@ -203,9 +203,9 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
         content_html = sanitize_html(raw, html_base)
     else:
         content_html = text_to_html(raw)
+    # A summary beside full content is never shown (the store keeps the content): it is not
+    # sanitized (half the sanitizing time of such feeds), only the bare feed's summary is.
     summary_html = ""
-    if best is not None and summary and summary != raw:
-        summary_html = sanitize_html(summary, html_base)
     text = html_to_text(content_html)
     link = _http(e.get("link"), ebase)
     published = _when(dict.get(e, "published_parsed"), now)  # dict.get: no feedparser
