@@ -384,7 +384,7 @@ class Settings:
     refresh_on_start: bool = True
     refresh_interval_minutes: float = 30.0  # 0 disables auto-refresh
     max_bytes: int = 10 * 1024 * 1024
-    max_connections: int = 32
+    max_connections: int = 48
     per_host: int = 4
     timeout: float = 20.0
     deadline: float = 45.0

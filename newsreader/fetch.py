@@ -59,7 +59,7 @@ class FetchSettings:
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     deadline: float = 45.0
-    max_connections: int = 32
+    max_connections: int = 48
     per_host: int = 4
     max_redirects: int = 5
     user_agent: str = USER_AGENT
