@@ -180,7 +180,7 @@ class Fetcher:
             ),
             limits=httpx.Limits(
                 max_connections=max(1, s.max_connections),
-                max_keepalive_connections=max(1, s.max_connections),
+                max_keepalive_connections=8,  # pool scans cost O(idle connections) per request
             ),
             headers={"User-Agent": s.user_agent},
             transport=transport,
