@@ -114,6 +114,7 @@ _MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
+SEARCH_VIEW_LIMIT = 5000  # a search view lists at most the newest 5,000 matches
 
 _ROW_COLS = (
     "a.id, a.feed_id, coalesce(f.title, f.feed_title, f.url), a.title, a.link, a.author, "
@@ -483,16 +484,34 @@ class Store:
         return " AND ".join(where), params
 
     def article_ids(self, view: View = View()) -> list[int]:
-        """All ids of a view, newest first (cheap: the list widget pages rows by id)."""
+        """All ids of a view, newest first (cheap: the list widget pages rows by id).
+
+        A search matching more than SEARCH_VIEW_LIMIT articles lists the newest that many:
+        walking the date index until enough matches are found takes ~10 ms where sorting
+        40,000 matches took ~90 ms."""
         where, params = self._view_sql(view)
+        table, limit = "articles a", ""
+        if view.kind == "search" and params and self._many_matches(str(params[-1])):
+            table, limit = "articles a INDEXED BY articles_by_date", f" LIMIT {SEARCH_VIEW_LIMIT}"
         sql = (
-            f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {where} "
-            "ORDER BY a.published DESC, a.id DESC"
+            f"SELECT a.id FROM {table} JOIN feeds f ON f.id = a.feed_id WHERE {where} "
+            f"ORDER BY a.published DESC, a.id DESC{limit}"
         )
         try:
             return [r[0] for r in self.conn.execute(sql, params)]
         except sqlite3.OperationalError:
             return []
+
+    def _many_matches(self, fts: str) -> bool:
+        try:
+            row = self.conn.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                "LIMIT ?)",
+                (fts, SEARCH_VIEW_LIMIT + 1),
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return False
+        return bool(row and row[0] > SEARCH_VIEW_LIMIT)
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[ArticleRow]:
         """List rows for the given ids, in the order given (missing ids skipped)."""

@@ -219,3 +219,25 @@ def test_save_feeds_groups_feeds_and_indexes_new_articles(tmp_path) -> None:
     assert store.search("today") == [h for h in store.search("narwhal")]  # the old text is gone
     store.delete_feed("https://b.example/f")
     assert store.search("narwhal") == []
+
+
+def test_a_search_view_lists_the_newest_matches_when_there_are_many(tmp_path, monkeypatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import newsreader.store as store_mod
+    from newsreader.models import ParsedArticle, ParsedFeed
+    from newsreader.store import Store, View
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    arts = [
+        ParsedArticle(guid=f"g{i}", title=f"Walrus news {i}", text="walrus", content_html="<p>w</p>",
+                      published=start + timedelta(days=i))
+        for i in range(6)
+    ]  # fmt: skip
+    store = Store(tmp_path / "db.sqlite")
+    store.save_feed("https://a.example/f", ParsedFeed("F", None, arts, None, "rss"))
+    store.conn.execute("UPDATE feeds SET subscribed = 1")
+    few = store.article_ids(View(kind="search", query="walrus"))
+    monkeypatch.setattr(store_mod, "SEARCH_VIEW_LIMIT", 3)
+    many = store.article_ids(View(kind="search", query="walrus"))
+    assert len(few) == 6 and many == few[:3]  # the newest three, newest first
