@@ -2,7 +2,7 @@
 
     python bench/compare_gold.py
 
-The seed pair (a real aggregator copy of an FT article) and two rewrites written by hand in a
+The seed pair (a real aggregator copy of an FT article) and three rewrites written by hand in a
 content farm's manner of articles from ../shared/corpora/articles/plain.
 """
 
@@ -21,6 +21,7 @@ PAIRS = [
     ("seed_pair", ROOT / "seeds/000_2f754f0fdfd46775.txt", ROOT / "seeds/001_8e37780b18e596c7.txt"),
     ("assange_pair", ROOT / "tests/pairs/assange_copy.txt", PLAIN / "assange-sweden.txt"),
     ("whales_pair", ROOT / "tests/pairs/whales_copy.txt", PLAIN / "whale-strandings.txt"),
+    ("obama_pair", ROOT / "tests/pairs/obama_copy.txt", PLAIN / "obama-guns.txt"),
 ]
 
 

@@ -331,7 +331,7 @@ PLAIN = SHARED / "plain"
 
 
 @pytest.mark.skipif(not PLAIN.is_dir(), reason="needs ../shared/corpora/articles/plain")
-@pytest.mark.parametrize("name", ["assange", "whales"])
+@pytest.mark.parametrize("name", ["assange", "whales", "obama"])
 def test_hand_written_rewrite_against_its_gold(name: str) -> None:
     """Harder pairs: rewrites written like a content farm's (heavy paraphrase, merges, a far
     move, quotes turned into paraphrase, a number changed, boilerplate), with their gold."""

@@ -147,8 +147,16 @@ def _best_free(cos: np.ndarray, k: int, free: set[int], axis: int) -> float:
     return max((float(vec[x]) for x in free), default=0.0)
 
 
-def _extend(links: list[Link], sim: Similarity, cos: np.ndarray, lfree: set[int], rfree: set[int]):
-    """Grow links by neighbours that raise the merged cosine (2 into 1, 1 into 2 ...)."""
+def _extend(
+    links: list[Link],
+    sim: Similarity,
+    cos: np.ndarray,
+    lfree: set[int],
+    rfree: set[int],
+    kinds: tuple[list[str], list[str]],
+) -> None:
+    """Grow links by neighbours that raise the merged cosine (2 into 1, 1 into 2 ...); only
+    a neighbour of the same kind joins (a caption never merges into the body)."""
     for link in links:
         grown = True
         while grown and len(link.left) + len(link.right) < 5:
@@ -157,8 +165,9 @@ def _extend(links: list[Link], sim: Similarity, cos: np.ndarray, lfree: set[int]
                 idx, other, free = (
                     (link.left, link.right, lfree) if side == 0 else (link.right, link.left, rfree)
                 )
+                same = kinds[side]
                 for cand in (min(idx) - 1, max(idx) + 1):
-                    if cand not in free:
+                    if cand not in free or same[cand] != same[idx[0]]:
                         continue
                     own = max(float(cos[cand, o] if side == 0 else cos[o, cand]) for o in other)
                     if own < GAP_FLOOR * 0.7:
@@ -256,9 +265,9 @@ def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
         lfree.discard(lk.left[0])
         rfree.discard(lk.right[0])
     early = _clear_moves(links, cos, lfree, rfree)
-    _extend(links, sim, cos, lfree, rfree)
+    _extend(links, sim, cos, lfree, rfree, (lkinds, rkinds))
     new = _gap_links(links, cos, lfree, rfree)
-    _extend(new, sim, cos, lfree, rfree)
+    _extend(new, sim, cos, lfree, rfree, (lkinds, rkinds))
     # Second pass: what crosses the backbone but is clearly the same text has moved.
     pairs = sorted(
         ((float(cos[i, j]), i, j) for i in lfree for j in rfree if cos[i, j] >= MOVE_FLOOR),
@@ -270,7 +279,7 @@ def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
             moved.append(Link([i], [j], score, moved=True))
             lfree.discard(i)
             rfree.discard(j)
-    _extend(moved, sim, cos, lfree, rfree)
+    _extend(moved, sim, cos, lfree, rfree, (lkinds, rkinds))
     for mv in moved:
         mv.moved = any((min(lk.left) < mv.left[0]) != (min(lk.right) < mv.right[0]) for lk in links)
     links.extend(moved)

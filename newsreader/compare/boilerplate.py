@@ -50,6 +50,7 @@ _BY_FIRST_LEGAL = _by_first(_LEGAL)
 _BY_FIRST_ENGAGE = _by_first(_ENGAGE)
 _FIRST_WORDS = frozenset(_BY_FIRST_LEGAL) | frozenset(_BY_FIRST_ENGAGE)
 _PHRASE_WORD = re.compile(r"[a-z0-9']+")
+_BREADCRUMB = re.compile(r"\S\s*[»›>]\s*\S.*\S\s*[»›>]\s*\S|^home\s*[»›>/|]", re.I)
 _CONTACT = re.compile(r"\S+@\S+\.\w+|\[email[^\]]*\]|\bhttps?://|\bwww\.", re.I)
 _PUBLISHER_VOICE = re.compile(r"\b(?:we|our|us)\b|\b(?:you|your)\b|\bplease\b", re.I)
 _IMPERATIVE = re.compile(
@@ -75,6 +76,8 @@ def score(text: str) -> float:
         s += 1.0
     if _IMPERATIVE.match(text):
         s += 1.0
+    if words <= 10 and _BREADCRUMB.search(text) and not ends_sentence(text):
+        s += 2.0  # "Home » World » Americans": site navigation
     if words <= 25 and _PUBLISHER_VOICE.search(low):
         s += 0.5
     if words > 45:
@@ -120,7 +123,7 @@ def mark_boilerplate(segments: list[Segment], block_of: list[int]) -> None:
         ),
         default=-1,
     )
-    for k in range(last_body + 1, n):
+    for k in range(last_body + 1, n if last_body >= 0 else 0):  # no running text: no tail
         if segments[k].kind in ("body", "standfirst", "kicker", "subhead") and (
             is_label(segments[k].text) or scores[k] >= 1.0 or flags[k]
         ):

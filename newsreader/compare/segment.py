@@ -14,7 +14,8 @@ from newsreader.compare.sentences import blocks, ends_sentence, split_sentences,
 from newsreader.safetext import clean, clean_block
 
 _CREDIT = re.compile(
-    r"©|\((?:photo|image|picture)|\b(?:photo(?:graph)?|image|picture|illustration|video)"
+    r"©|\((?:photo|image|picture)|^(?:media|image|photo|video) caption\b|^caption\s*:|"
+    r"\b(?:photo(?:graph)?|image|picture|illustration|video)"
     r"(?:\s+by|\s*:|\s+credit)|\b(?:getty images|reuters|afp|ap photo|shutterstock|epa|"
     r"bloomberg|alamy|pa media|/ap|/afp)\b",
     re.I,
@@ -26,6 +27,7 @@ _TIME = (
     r"\d{4}-\d\d-\d\d|\d{1,2}:\d\d|updated|published|yesterday|today)"
 )
 _TIME_RE = re.compile(_TIME, re.I)
+_DATELINE = re.compile(rf"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_TIME}", re.I)
 _NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|der|da|al|bin|le|la))*"
 # Names are matched case-sensitively (capitalised words); "By" and the times are not.
 _BYLINE = re.compile(
@@ -57,8 +59,16 @@ def document_from_text(
     per_block: dict[int, int] = {}
     for b, _ in units:
         per_block[b] = per_block.get(b, 0) + 1
+    lines = [ln for _, ln in units]
     for n, (b, line) in enumerate(units):
-        if kinds[n] == "body" and per_block[b] == 1 and n + 1 < len(units) and _is_subhead(line):
+        if (
+            kinds[n] == "body"
+            and per_block[b] == 1
+            and 0 < n < len(units) - 1
+            and _is_subhead(line)
+            and not lines[n - 1].rstrip().endswith(":")  # an item of a list, not a heading
+            and not (_is_subhead(lines[n + 1]) or line.rstrip().endswith(":"))
+        ):
             kinds[n] = "subhead"
     segments: list[Segment] = []
     block_of: list[int] = []
@@ -91,7 +101,8 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
     """Kinds of whole lines: the front matter (before the first body paragraph) gets typed."""
     kinds: list[SegmentKind] = ["body"] * len(lines)
     first_body = next((k for k, ln in enumerate(lines) if _is_body(ln)), len(lines))
-    front = min(first_body, 8)
+    # No paragraph of running text at all (a short note): only the first lines are front matter.
+    front = min(first_body, 8) if first_body < len(lines) else min(2, len(lines))
     headline = -1
     if title:
         key = _key(title)
@@ -109,6 +120,8 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
             kinds[k] = "byline"
         elif _CREDIT.search(line):
             kinds[k] = "caption"
+        elif _DATELINE.match(line) and len(line.split()) <= 12:
+            kinds[k] = "kicker"  # "24 July 2015 | From the section US & Canada": page meta
         elif headline < 0 or k < headline:
             kinds[k] = "kicker"
         elif len(line.split()) >= 25 and ends_sentence(line):
@@ -127,6 +140,8 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
 def _is_subhead(line: str) -> bool:
     """A short line of its own inside the body: a section heading or a question heading."""
     words = len(line.split())
+    if line.startswith("•"):
+        return False  # a list item
     return 0 < words <= 12 and (not ends_sentence(line) or line.rstrip().endswith("?"))
 
 

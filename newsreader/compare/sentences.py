@@ -13,7 +13,8 @@ _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]*)[^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]*)[^)]*\)")
 _MD_EMPH = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
-_MD_BULLET = re.compile(r"^\s{0,3}(?:[-*+•]|\d{1,3}[.)])\s+(?=\S)", re.M)
+_MD_BULLET = re.compile(r"^\s{0,3}[-*+•]\s+(?=\S)", re.M)
+_MD_NUMBERED = re.compile(r"^\s{0,3}\d{1,3}[.)]\s+(?=\S)", re.M)
 _MD_QUOTE = re.compile(r"^\s{0,3}>\s?", re.M)
 
 TERMINAL = ".!?…"
@@ -43,7 +44,9 @@ def strip_markdown(text: str) -> tuple[str, list[str]]:
     text = _MD_LINK.sub(link, text)
     text = _MD_EMPH.sub(r"\2", text)
     text = _MD_HEADING.sub("", text)
-    text = _MD_BULLET.sub("", text)
+    # Each list item is a paragraph of its own; bullets stay visible ("• "), numbers go.
+    text = _MD_BULLET.sub("\n• ", text)
+    text = _MD_NUMBERED.sub("\n", text)
     text = _MD_QUOTE.sub("", text)
     return text, links
 
