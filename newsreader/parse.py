@@ -212,7 +212,13 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
     updated = _when(dict.get(e, "updated_parsed"), now)  # fallback mapping and warning
     tdetail = e.get("title_detail") or {}
     title = _title(e.get("title"), "html" in (tdetail.get("type") or ""), text)
-    guid = e.get("id") or e.get("guid") or link or _guid(title, published, text[:500])
+    # An id made only of characters clean() removes (a BOM, controls) counts as no id.
+    guid = (
+        clean(e.get("id"), None)
+        or clean(e.get("guid"), None)
+        or link
+        or _guid(title, published, text[:500])
+    )
     author = clean(e.get("author"), 200) or feed_author
     enclosures: list[Enclosure] = []
     hrefs: set[str] = set()

@@ -213,3 +213,15 @@ def test_character_references_to_no_character_do_not_crash_feedparser() -> None:
         )
         feed = parse_feed(body, "http://example.org/feed", None)
         assert feed.title == "t\ufffd" and len(feed.articles) == 1
+
+
+def test_an_id_of_invisible_characters_counts_as_no_id() -> None:
+    """Found by bench/fuzz.py: an Atom id holding only a BOM became an empty guid."""
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        b"<title></title><entry><id>\xef\xbb\xbf</id><title type='html'></title><link href=''/>"
+        b"<author><name></name></author><updated></updated><content type='html'></content>"
+        b"</entry></feed>"
+    )
+    feed = parse_feed(body, "http://127.0.0.1:9/feed.xml", None)
+    assert [bool(a.guid) for a in feed.articles] == [True]
