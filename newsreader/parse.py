@@ -348,7 +348,7 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
         published = _when(_s(item.get("date_published")) or None, now)
         updated = _when(_s(item.get("date_modified")) or None, now)
         title = _title(_s(item.get("title")), False, text)
-        guid = _s(item.get("id")) or link or _guid(title, published, text[:500])
+        guid = clean(_s(item.get("id")), None) or link or _guid(title, published, text[:500])
         enclosures: list[Enclosure] = []
         for att in item.get("attachments") or []:
             href = _http(_s(att.get("url")), base) if isinstance(att, dict) else None

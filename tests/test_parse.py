@@ -225,3 +225,13 @@ def test_an_id_of_invisible_characters_counts_as_no_id() -> None:
     )
     feed = parse_feed(body, "http://127.0.0.1:9/feed.xml", None)
     assert [bool(a.guid) for a in feed.articles] == [True]
+
+
+def test_a_json_feed_id_of_spaces_counts_as_no_id() -> None:
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "", "items": [{"id": " ", '
+        b'"url": "", "title": "", "content_html": "", "authors": [{"name": ""}], '
+        b'"date_published": ""}]}'
+    )
+    feed = parse_feed(body, "http://127.0.0.1:9/feed.json", None)
+    assert [bool(a.guid) for a in feed.articles] == [True]
