@@ -12,7 +12,6 @@ charset conflict, an undefined entity — raises `Unsupported` and the caller us
 from __future__ import annotations
 
 import re
-from contextvars import ContextVar
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -33,8 +32,6 @@ _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
 )
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-# Does the feed being read use xml:base at all (most do not: skip the per-element lookups)?
-_HAS_BASE: ContextVar[bool] = ContextVar("_HAS_BASE", default=False)
 _PROLOG_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 
 
@@ -97,15 +94,14 @@ def _rss_author(value: str) -> str:
 
 def _base(el: Any) -> dict[str, str]:
     """{"base": the element's xml:base (inherited)} when a feed sets one, as feedparser gives
-    it: the caller resolves it against the feed URL."""
-    if not _HAS_BASE.get():
-        return {}
+    it: the caller resolves it against the feed URL. (The tree is parsed without a URL, so
+    `el.base` is None unless the feed uses xml:base.)"""
     base = el.base
     return {"base": base} if base else {}
 
 
 def _resolve(el: Any, href: str) -> str:
-    if not _HAS_BASE.get() or "://" in href:
+    if "://" in href:
         return href
     base = el.base
     if base and "://" in base:
@@ -257,7 +253,6 @@ def parse_common(body: bytes, content_type: str | None) -> dict[str, Any]:
     agrees = bool(m and _same_encoding(m.group(1).decode(), declared or ""))
     if declared and not agrees and not (declared in ("utf-8", "utf8") and not m):
         raise Unsupported("charset conflict")
-    _HAS_BASE.set(b"xml:base" in body)
     try:
         root = etree.fromstring(body, _PARSER)
     except (etree.XMLSyntaxError, ValueError) as exc:
