@@ -75,6 +75,11 @@ def _tree(html: str):
         return None
 
 
+def page_links(html: str, base: str | None = None) -> list[str]:
+    """Absolute http(s) links of a page or fragment, in order, without duplicates."""
+    return _links(_tree(html), base) if html.strip() else []
+
+
 def _links(tree, base: str | None) -> list[str]:
     if tree is None:
         return []

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from newsreader.compare.model import Document
 from newsreader.compare.segment import document_from_text
+from newsreader.extract import extract, page_links
 from newsreader.sanitize import html_to_text, looks_like_html
 
 MAX_FILE = 16 * 1024 * 1024
@@ -43,18 +42,20 @@ def load_document(spec: str, *, store: Any = None, fetch_html: FetchHtml | None 
 
 
 def document_from_html(html: str, source: str) -> Document:
-    from newsreader.extract import extract
-
     page = extract(html, source if source.startswith(("http://", "https://")) else None)
     if not page.text.strip():
         raise LoadError("no article text found in the page")
-    text = page.text
-    if page.author and page.author not in text[:2000]:
-        # Keep the byline as a segment of its own, under the headline like on the page.
-        head, sep, rest = text.partition("\n\n")
-        text = f"{head}\n\nBy {page.author}\n\n{rest}" if sep else f"By {page.author}\n\n{text}"
-    doc = document_from_text(text, source, title=page.title, links=page.links)
-    return doc
+    text = _with_byline(page.text, page.author)
+    return document_from_text(text, source, title=page.title, links=page.links)
+
+
+def _with_byline(text: str, author: str | None) -> str:
+    """The author as a byline line of its own under the headline, as on a page, unless the
+    text already names them near the top."""
+    if not author or author in text[:3000]:
+        return text
+    head, sep, rest = text.partition("\n\n")
+    return f"{head}\n\nBy {author}\n\n{rest}" if sep else f"By {author}\n\n{text}"
 
 
 def _from_store(ident: str, store: Any) -> Document:
@@ -73,15 +74,8 @@ def _from_store(ident: str, store: Any) -> Document:
     title = art.title or None
     if title and title not in text[:2000]:
         text = f"{title}\n\n{text}"
-    if art.author and art.author not in text[:3000]:
-        head, sep, rest = text.partition("\n\n")
-        text = f"{head}\n\nBy {art.author}\n\n{rest}" if sep else text
-    links = [u for u in _html_links(art.content_html or "") if u != art.link]
+    text = _with_byline(text, art.author)
+    links = [u for u in page_links(art.content_html or "") if u != art.link]
     doc = document_from_text(text, f"article:{article_id}", title=title, links=links)
     doc.article_id = article_id
     return doc
-
-
-def _html_links(fragment: str) -> list[str]:
-    found = re.findall(r"""href=["'](https?://[^"'\s<>]+)""", fragment)
-    return list(dict.fromkeys(html.unescape(u) for u in found))[:200]
