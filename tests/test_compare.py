@@ -177,6 +177,8 @@ def test_fact_detectors() -> None:
         "World Bank",
     )
     assert quotes('She said: "We will not back down," and left.') == ("We will not back down",)
+    # A number word followed by punctuation is still a number.
+    assert numbers_changed("He has three.", "He has two.") == [("three", "two")]
 
 
 def test_facts_on_an_unseen_pair() -> None:

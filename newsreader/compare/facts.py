@@ -151,6 +151,7 @@ _ANY_DIGIT = re.compile(r"\d")
 def numbers(text: str) -> tuple[tuple[str, float], ...]:
     """(surface form, value) of each number, in text order; percentages and scales folded in."""
     low = text.lower()
+    src = text if len(low) == len(text) else low  # lower() can change lengths ("İ")
     found: list[tuple[int, str, float]] = []
     if _ANY_DIGIT.search(low):
         for m in _DIGITS.finditer(low):
@@ -161,8 +162,8 @@ def numbers(text: str) -> tuple[tuple[str, float], ...]:
             value *= _SCALE.get(m.group(3) or "", 1.0)
             if m.group(2):
                 value += 0.000123  # a percentage differs from the bare number
-            found.append((m.start(), text[m.start() : m.end()].strip(), value))
-    if not _NUM_WORDS.keys().isdisjoint(low.split()) or any(w in low for w in ("-", "dozen")):
+            found.append((m.start(), src[m.start() : m.end()].strip(), value))
+    if not _NUM_WORDS.keys().isdisjoint(_ALPHA.findall(low)):
         words = list(_ALPHA.finditer(low))
         for k, m in enumerate(words):
             base = _NUM_WORDS.get(m.group())
@@ -173,7 +174,7 @@ def numbers(text: str) -> tuple[tuple[str, float], ...]:
             if nxt is not None and nxt.group() in _SCALE and len(nxt.group()) > 2:
                 base *= _SCALE[nxt.group()]
                 end = nxt.end()
-            found.append((m.start(), text[m.start() : end], base))
+            found.append((m.start(), src[m.start() : end], base))
     found.sort()
     return tuple((surface, value) for _, surface, value in found)
 
