@@ -40,7 +40,7 @@ def _word_ids(word: str) -> np.ndarray:
 _EMPTY = np.zeros(0, np.int64)
 
 
-def _side(texts: list[str], vocab_hint: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _side(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, n-gram id, count) triples of a side, sorted by row then id."""
     parts: list[np.ndarray] = []
     rows: list[np.ndarray] = []
@@ -52,7 +52,7 @@ def _side(texts: list[str], vocab_hint: int) -> tuple[np.ndarray, np.ndarray, np
             rows.append(np.full(len(ids), k, dtype=np.int64))
     if not parts:
         return _EMPTY, _EMPTY, np.zeros(0, np.float32)
-    width = max(vocab_hint, len(_GRAM_ID) + 1)
+    width = len(_GRAM_ID) + 1
     keys, tf = np.unique(np.concatenate(rows) * width + np.concatenate(parts), return_counts=True)
     return keys // width, keys % width, tf.astype(np.float32)
 
@@ -69,10 +69,14 @@ class Similarity:
     def __init__(self, left: list[str], right: list[str]) -> None:
         if len(_GRAM_ID) > _MAX_VOCAB:
             clear_caches()
-        lrow, lcol, ltf = _side(left, 0)
-        rrow, rcol, rtf = _side(right, 0)
-        vocab = len(_GRAM_ID) + 1
-        df = np.bincount(np.concatenate([lcol, rcol]), minlength=vocab)
+        lrow, lcol, ltf = _side(left)
+        rrow, rcol, rtf = _side(right)
+        # Ids local to this pair: arrays sized by the pair's n-grams, not by every n-gram the
+        # process has seen (the global table grows with each comparison in a long session).
+        grams, local = np.unique(np.concatenate([lcol, rcol]), return_inverse=True)
+        vocab = len(grams)
+        lcol, rcol = local[: len(lcol)], local[len(lcol) :]
+        df = np.bincount(local, minlength=vocab)
         total = len(left) + len(right)
         idf = (np.log((1.0 + total) / (1.0 + df)) + 1.0).astype(np.float32)
         lw = (1.0 + np.log(ltf)) * idf[lcol]
