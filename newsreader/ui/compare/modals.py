@@ -8,13 +8,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.compare.model import CompareResult
 from newsreader.safetext import clean
 from newsreader.ui.compare.cells import LEGEND, TAGS, RowCells, diff_notation, side_text
 from newsreader.ui.compare.keys import MODAL
+from newsreader.ui.screens.help import ScrollModal
 
 MODAL_CSS = """
 %s {
@@ -37,18 +37,8 @@ MODAL_CSS = """
 BOLD = Style(bold=True)
 
 
-class _Modal(ModalScreen[None]):
+class _Modal(ScrollModal):
     BINDINGS = MODAL
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_scroll(self, direction: str) -> None:
-        scroll = self.query_one(VerticalScroll)
-        if direction == "down":
-            scroll.scroll_down()
-        else:
-            scroll.scroll_up()
 
 
 class RowDetail(_Modal):

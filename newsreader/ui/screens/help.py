@@ -13,7 +13,21 @@ from textual.widgets import Static
 from newsreader.ui.bindings import SECTIONS, keys_for
 
 
-class HelpScreen(ModalScreen[None]):
+class ScrollModal(ModalScreen[None]):
+    """A read-only modal around a VerticalScroll: close, and scroll with j/k."""
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll(self, direction: str) -> None:
+        scroll = self.query_one(VerticalScroll)
+        if direction == "down":
+            scroll.scroll_down()
+        else:
+            scroll.scroll_up()
+
+
+class HelpScreen(ScrollModal):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help_close"),
         Binding("j,down", "scroll('down')", "Down", show=False),
@@ -65,13 +79,3 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(keys, b.description, b.id or "")
             table.add_row("", "", "")
         return table
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_scroll(self, direction: str) -> None:
-        scroll = self.query_one(VerticalScroll)
-        if direction == "down":
-            scroll.scroll_down()
-        else:
-            scroll.scroll_up()
