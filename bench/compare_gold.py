@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from newsreader.compare import compare, load_document
+from newsreader.compare.model import CompareResult, Document
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSREADER_SHARED", ROOT.parent / "shared"))
@@ -26,7 +27,23 @@ PAIRS = [
 
 
 def index(segments, prefix: str) -> int:
-    return next(k for k, s in enumerate(segments) if s.text.startswith(prefix))
+    hits = [k for k, s in enumerate(segments) if s.text.startswith(prefix)]
+    assert len(hits) == 1, f"{prefix!r} matches {len(hits)} segments"
+    return hits[0]
+
+
+def gold_pairs(gold: dict, left: Document, right: Document) -> set[tuple[int, int]]:
+    """The (copy, original) segment pairs a gold file links (segments named by prefix)."""
+    return {
+        (index(left.segments, lp), index(right.segments, rp))
+        for link in gold["links"]
+        for lp in link["left"]
+        for rp in link["right"]
+    }
+
+
+def linked_pairs(result: CompareResult) -> set[tuple[int, int]]:
+    return {(i, j) for row in result.rows for i in row.left for j in row.right}
 
 
 def main() -> None:
@@ -38,13 +55,7 @@ def main() -> None:
         gold = json.loads((ROOT / "tests" / "gold" / f"{name}.json").read_text())
         left, right = load_document(str(copy)), load_document(str(original))
         result = compare(left, right)
-        want = {
-            (index(left.segments, lp), index(right.segments, rp))
-            for link in gold["links"]
-            for lp in link["left"]
-            for rp in link["right"]
-        }
-        got = {(i, j) for row in result.rows for i in row.left for j in row.right}
+        want, got = gold_pairs(gold, left, right), linked_pairs(result)
         tp = len(want & got)
         p, r = tp / len(got), tp / len(want)
         print(f"{name:<14}{len(want):>11}{p:>10.3f}{r:>8.3f}{2 * p * r / (p + r):>7.3f}")

@@ -341,13 +341,10 @@ def test_hand_written_rewrite_against_its_gold(name: str) -> None:
     left = load_document(str(Path(__file__).parent / "pairs" / f"{name}_copy.txt"))
     right = load_document(str(PLAIN / gold["original"]))
     result = compare(left, right)
-    want = {
-        (_index(left.segments, lp), _index(right.segments, rp))
-        for g in gold["links"]
-        for lp in g["left"]
-        for rp in g["right"]
-    }
-    got = {(i, j) for r in result.rows for i in r.left for j in r.right}
+    sys.path.insert(0, str(ROOT / "bench"))
+    from compare_gold import gold_pairs, linked_pairs
+
+    want, got = gold_pairs(gold, left, right), linked_pairs(result)
     tp = len(want & got)
     assert 2 * tp / (len(want) + len(got)) >= 0.9, (sorted(want - got), sorted(got - want))
     moved = {i for r in result.rows if r.kind == "moved" for i in r.left}
