@@ -24,6 +24,7 @@ from newsreader.fastparse import Unsupported, parse_common
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
 from newsreader.safetext import clean, clean_block
 from newsreader.sanitize import html_to_text, looks_like_html, sanitize_html, text_to_html
+from newsreader.textshape import is_kicker
 
 MAX_ITEMS = 20_000
 MAX_DECOMPRESSED = 32 * 1024 * 1024
@@ -399,17 +400,6 @@ def _json_author(obj: dict) -> str | None:
 # ----------------------------------------------------------------------------- text articles
 
 
-def _is_kicker(line: str, following: str | None) -> bool:
-    """A short topic label above a headline ("US-China relations")."""
-    words = line.split()
-    return (
-        following is not None
-        and 0 < len(words) <= 4
-        and not line.rstrip().endswith((".", "!", "?", ":", '"', "”"))
-        and len(following.split()) > len(words)
-    )
-
-
 def parse_text_article(body: bytes, url: str) -> ParsedFeed:
     """A local .txt/.md file is a feed with one article (the offline demo uses this)."""
     text = clean_block(body.decode("utf-8-sig", "replace")).replace("\r\n", "\n")
@@ -417,7 +407,7 @@ def parse_text_article(body: bytes, url: str) -> ParsedFeed:
     if not lines:
         raise ParseError("the file is empty")
     title_line = lines[0]
-    if _is_kicker(lines[0], lines[1] if len(lines) > 1 else None):
+    if is_kicker(lines[0], lines[1] if len(lines) > 1 else None):
         title_line = lines[1]
     title = clean(title_line.lstrip("# "), 500)
     name = PurePosixPath(urlsplit(url).path or url).name

@@ -10,8 +10,9 @@ import re
 
 from newsreader.compare.boilerplate import mark_boilerplate, score
 from newsreader.compare.model import Document, Segment, SegmentKind
-from newsreader.compare.sentences import blocks, ends_sentence, split_sentences, strip_markdown
+from newsreader.compare.sentences import blocks, split_sentences, strip_markdown
 from newsreader.safetext import clean, clean_block
+from newsreader.textshape import ends_sentence, is_kicker
 
 _CREDIT = re.compile(
     r"©|\((?:photo|image|picture)|^(?:media|image|photo|video) caption\b|^caption\s*:|"
@@ -109,7 +110,11 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
         headline = next((k for k in range(min(front + 1, len(lines))) if _key(lines[k]) == key), -1)
     if headline < 0:
         for k in range(front):
-            if not _is_kicker(lines, k) and not _BYLINE.match(lines[k]) and score(lines[k]) < 1.5:
+            if (
+                not is_kicker(lines[k], lines[k + 1] if k + 1 < len(lines) else None)
+                and not _BYLINE.match(lines[k])
+                and score(lines[k]) < 1.5
+            ):
                 headline = k
                 break
     for k in range(front):
@@ -155,9 +160,3 @@ def _is_body(line: str) -> bool:
     if _CREDIT.search(line) and words < 40:
         return False
     return ends_sentence(line) and (words >= 20 or len(split_sentences(line)) >= 2)
-
-
-def _is_kicker(lines: list[str], k: int) -> bool:
-    words = lines[k].split()
-    nxt = lines[k + 1] if k + 1 < len(lines) else ""
-    return 0 < len(words) <= 4 and not ends_sentence(lines[k]) and len(nxt.split()) > len(words)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from newsreader.textshape import ends_sentence
+
 # Markdown that carries no words: links keep their text, images go, emphasis markers go.
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]*)[^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]*)[^)]*\)")
@@ -17,8 +19,6 @@ _MD_BULLET = re.compile(r"^\s{0,3}[-*+•]\s+(?=\S)", re.M)
 _MD_NUMBERED = re.compile(r"^\s{0,3}\d{1,3}[.)]\s+(?=\S)", re.M)
 _MD_QUOTE = re.compile(r"^\s{0,3}>\s?", re.M)
 
-TERMINAL = ".!?…"
-CLOSERS = "\"'”’»)]"
 OPEN_Q = "“«„"
 CLOSE_Q = "”»"
 
@@ -49,11 +49,6 @@ def strip_markdown(text: str) -> tuple[str, list[str]]:
     text = _MD_NUMBERED.sub("\n", text)
     text = _MD_QUOTE.sub("", text)
     return text, links
-
-
-def ends_sentence(text: str) -> bool:
-    t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and t[-1] in TERMINAL
 
 
 def _starts_lower(text: str) -> bool:
