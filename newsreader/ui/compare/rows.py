@@ -22,9 +22,10 @@ from newsreader.compare.model import CompareResult
 from newsreader.ui.compare.cells import NOT_DIFFERENCES, RowCells, build_cells
 from newsreader.ui.compare.keys import ROWS
 from newsreader.ui.compare.lines import ROLES, Geometry, geometry, in_run, layout_row
+from newsreader.ui.widgets.cursor import CursorMoves
 
 
-class CompareRows(ScrollView, can_focus=True):
+class CompareRows(CursorMoves, ScrollView, can_focus=True):
     BINDINGS = ROWS
     COMPONENT_CLASSES = {f"compare--{r.replace('_', '-')}" for r in ROLES} | {
         "compare--cursor",
@@ -217,17 +218,9 @@ class CompareRows(ScrollView, can_focus=True):
             y = min(start, end - height)
         self.scroll_to(y=max(y, 0), animate=False, immediate=True)
 
-    def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
-
-    def action_first(self) -> None:
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        self.move_to(len(self.result.rows) - 1)
+    @property
+    def row_count(self) -> int:
+        return len(self.result.rows)
 
     def _page(self, direction: int) -> None:
         if not self._lines:

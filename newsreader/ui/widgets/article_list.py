@@ -25,12 +25,13 @@ from newsreader.store import Store
 from newsreader.ui.bindings import NAV, OPEN
 from newsreader.ui.format import age
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened
+from newsreader.ui.widgets.cursor import CursorMoves
 
 CACHE_LIMIT = 4000
 FETCH_MARGIN = 40
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(CursorMoves, ScrollView, can_focus=True):
     BINDINGS = [*NAV, *OPEN]
     COMPONENT_CLASSES = {
         "article-list--cursor",
@@ -200,17 +201,9 @@ class ArticleList(ScrollView, can_focus=True):
         if self.ids:
             self.cursor = max(0, min(index, len(self.ids) - 1))
 
-    def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
-
-    def action_first(self) -> None:
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        self.move_to(len(self.ids) - 1)
+    @property
+    def row_count(self) -> int:
+        return len(self.ids)
 
     def action_page_down(self) -> None:
         self.move_to(self.cursor + max(self.scrollable_content_region.height - 1, 1))
