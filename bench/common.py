@@ -326,7 +326,7 @@ class PoolArticle:
 
 def article_pool(max_text: int = 1200) -> list[PoolArticle]:
     """The real articles of the corpus (titles and plain text), parsed by newsreader itself."""
-    from newsreader.parse import ParseError, parse_feed
+    from newsreader.sources.parse import ParseError, parse_feed
 
     pool = []
     for p in real_feed_files():

@@ -44,7 +44,7 @@ def corpus_bodies(copies: int) -> list[tuple[str, bytes, str]]:
 
 
 def in_process(copies: int, rounds: int) -> list[list[object]]:
-    from newsreader.parse import ParseError, parse_feed
+    from newsreader.sources.parse import ParseError, parse_feed
     from newsreader.store import Store
 
     bodies = corpus_bodies(copies)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from newsreader.compare import document_from_text
 from newsreader.compare.facts import names, numbers, quotes
-from newsreader.sanitize import html_to_text
+from newsreader.text.sanitize import html_to_text
 
 SHARED = Path(os.environ.get("NEWSREADER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 ARTICLES = SHARED / "corpora" / "articles"

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.config import Settings, resolve_location
-from newsreader.fetch import Fetcher, FetchSettings
 from newsreader.models import ParsedFeed, Subscription
-from newsreader.parse import ParseError, parse_feed
+from newsreader.sources.fetch import Fetcher, FetchSettings
+from newsreader.sources.parse import ParseError, parse_feed
 from newsreader.store import Store
 
 # Bodies smaller than this are parsed in the event loop's thread pool rather than shipped to a
 # process: pickling costs more than it saves for tiny feeds.
 _INLINE_PARSE_BYTES = 16 * 1024
 # Imported once in the fork server, so every parse worker starts with the parser loaded.
-_PRELOAD = ["newsreader.parse"]
+_PRELOAD = ["newsreader.sources.parse"]
 # Feeds in flight (fetching, waiting to be parsed or stored) beyond the connection limit, per
 # parse worker: enough to keep the workers busy, few enough that fetched bodies never pile up in
 # memory while the parsers catch up (1,000 feeds once held ~100 MB of waiting bodies).

@@ -20,8 +20,8 @@ from newsreader.store import Store
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-    from newsreader.fetch import Fetcher
     from newsreader.refresh import FeedDone, RefreshSummary
+    from newsreader.sources.fetch import Fetcher
 
 
 class AddError(Exception):
@@ -90,7 +90,7 @@ class Session:
 
     def import_opml(self, data: bytes) -> tuple[list[Subscription], int]:
         """Add every feed of an OPML document; return (added, found)."""
-        from newsreader.opml import parse_opml
+        from newsreader.sources.opml import parse_opml
 
         found = parse_opml(data)
         added = config.add_subscriptions(found, self.feeds_file)
@@ -98,7 +98,7 @@ class Session:
         return added, len(found)
 
     def export_opml(self) -> str:
-        from newsreader.opml import export_opml
+        from newsreader.sources.opml import export_opml
 
         return export_opml(self.subscriptions)
 
@@ -114,8 +114,8 @@ class Session:
         fetcher: Fetcher | None = None,
     ) -> Subscription:
         """Check a URL a user typed and find the feed behind it (web pages are discovered)."""
-        from newsreader.discover import discover_feeds
-        from newsreader.fetch import Fetcher
+        from newsreader.sources.discover import discover_feeds
+        from newsreader.sources.fetch import Fetcher
 
         url = url.strip()
         if "://" not in url and not Path(url).expanduser().exists() and "." in url.split("/")[0]:

@@ -29,7 +29,7 @@ from newsreader.models import (
     ParsedFeed,
     Subscription,
 )
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 
 class StoreError(Exception):

@@ -11,8 +11,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsreader.opml import OpmlError, parse_opml
-from newsreader.parse import ParseError, parse_feed
+from newsreader.sources.opml import OpmlError, parse_opml
+from newsreader.sources.parse import ParseError, parse_feed
 
 from conftest import corpus
 from httpserver import LocalServer
@@ -164,8 +164,8 @@ def test_listparser_suite_never_crashes() -> None:
 
 def test_fast_path_agrees_with_feedparser(monkeypatch: pytest.MonkeyPatch) -> None:
     """The lxml fast path and the feedparser path give the same ids, titles, links, dates."""
-    import newsreader.parse as parse_mod
-    from newsreader.fastparse import Unsupported, parse_common
+    import newsreader.sources.parse as parse_mod
+    from newsreader.sources.fastparse import Unsupported, parse_common
 
     root = corpus("real-feeds")
     used = 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.extract import extract
-from newsreader.safetext import is_clean
+from newsreader.text.extract import extract
+from newsreader.text.safetext import is_clean
 
 BENCH = (
     Path(__file__).resolve().parents[2] / "shared" / "corpora" / "articles" / "extraction-benchmark"

@@ -8,8 +8,8 @@ import zlib
 
 import pytest
 
-from newsreader.discover import discover_feeds, find_feed_links
-from newsreader.fetch import Fetcher, FetchSettings, decode_html, retry_after_seconds
+from newsreader.sources.discover import discover_feeds, find_feed_links
+from newsreader.sources.fetch import Fetcher, FetchSettings, decode_html, retry_after_seconds
 
 from httpserver import LocalServer
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.models import ParsedFeed, Subscription
-from newsreader.safetext import clean, clean_block, is_clean
 from newsreader.store import Store
+from newsreader.text.safetext import clean, clean_block, is_clean
 
 import hostile_feeds as hf
 
@@ -215,7 +215,7 @@ def _store() -> Store:
 def check_feed_pipeline(body: bytes, content_type: str | None) -> None:
     """bytes -> parse_feed -> Store.save_feed -> read back -> render_html: no crash, no
     forbidden character anywhere a user could see it, links only http(s)."""
-    from newsreader.parse import ParseError, parse_feed
+    from newsreader.sources.parse import ParseError, parse_feed
     from newsreader.ui.htmlrender import render_html
 
     url = "http://127.0.0.1:9/feed.xml"

@@ -17,8 +17,8 @@ import pytest
 
 from newsreader.config import Settings
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
-from newsreader.parse import parse_feed
 from newsreader.session import Session
+from newsreader.sources.parse import parse_feed
 
 import hostile_feeds as hf
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsreader.parse import MAX_ITEMS, ParseError, parse_feed, strip_doctype
-from newsreader.sanitize import html_to_text, sanitize_html
+from newsreader.sources.parse import MAX_ITEMS, ParseError, parse_feed, strip_doctype
+from newsreader.text.sanitize import html_to_text, sanitize_html
 
 
 def rss(items: str, channel: str = "<title>T</title><link>https://ex.org/</link>") -> bytes:

@@ -349,7 +349,7 @@ async def test_back_returns_to_the_screen_below(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- opening
 def demo_app(tmp_path: Path):
     """The reading app on the offline demo: the aggregator copy and the original."""
-    from newsreader.parse import parse_text_article
+    from newsreader.sources.parse import parse_text_article
     from newsreader.ui.app import NewsReaderApp
 
     feeds = [

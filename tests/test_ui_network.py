@@ -194,7 +194,7 @@ async def test_search_shows_a_virtual_entry(tmp_path: Path) -> None:
 @pytest.fixture
 def extractor():
     """The real extractor (trafilatura, with the page's paragraphs as fallback)."""
-    from newsreader.extract import extract
+    from newsreader.text.extract import extract
 
     return extract
 

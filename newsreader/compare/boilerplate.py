@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from newsreader.compare.model import Segment
-from newsreader.textshape import ends_sentence
+from newsreader.text.shape import ends_sentence
 
 # Cues as phrases over the segment's lowercased words (substring tests: fast, unlike one big
 # case-insensitive alternation). Strong (legal) cues make a short segment boilerplate alone.

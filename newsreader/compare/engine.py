@@ -17,7 +17,7 @@ from newsreader.compare.facts import (
 )
 from newsreader.compare.model import CompareResult, Document, Fact, Report, Row, RowKind
 from newsreader.compare.similarity import Similarity
-from newsreader.safetext import fold
+from newsreader.text.safetext import fold
 
 _CONTENT = ("headline", "standfirst", "body")
 

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from newsreader.compare.sentences import quote_spans
-from newsreader.safetext import fold
+from newsreader.text.safetext import fold
 
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
 

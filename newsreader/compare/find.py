@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from newsreader.compare.model import Candidate, Document
 from newsreader.compare.segment import document_from_text
 from newsreader.compare.similarity import Similarity
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 MIN_CONFIDENCE = 0.3  # below this cosine two articles are only about the same topic
 PREFILTER = 40

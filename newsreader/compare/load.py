@@ -8,8 +8,8 @@ from typing import Any
 
 from newsreader.compare.model import Document
 from newsreader.compare.segment import document_from_text
-from newsreader.extract import extract, page_links
-from newsreader.sanitize import html_to_text, looks_like_html
+from newsreader.text.extract import extract, page_links
+from newsreader.text.sanitize import html_to_text, looks_like_html
 
 MAX_FILE = 16 * 1024 * 1024
 FetchHtml = Callable[[str], tuple[str, str]]  # url -> (html, final url)

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.compare.model import CompareResult, Row
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 # Display role -> (gutter glyph, short tag): the glyph and the tag carry the meaning without
 # colour (NO_COLOR); the TUI's compare view uses the same table.

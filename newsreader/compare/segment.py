@@ -11,8 +11,8 @@ import re
 from newsreader.compare.boilerplate import mark_boilerplate, score
 from newsreader.compare.model import Document, Segment, SegmentKind
 from newsreader.compare.sentences import blocks, split_sentences, strip_markdown
-from newsreader.safetext import clean, clean_block
-from newsreader.textshape import ends_sentence, is_kicker
+from newsreader.text.safetext import clean, clean_block
+from newsreader.text.shape import ends_sentence, is_kicker
 
 _CREDIT = re.compile(
     r"©|\((?:photo|image|picture)|^(?:media|image|photo|video) caption\b|^caption\s*:|"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from newsreader.textshape import ends_sentence
+from newsreader.text.shape import ends_sentence
 
 # Markdown that carries no words: links keep their text, images go, emphasis markers go.
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]*)[^)]*\)")

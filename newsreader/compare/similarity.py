@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsreader.safetext import fold
+from newsreader.text.safetext import fold
 
 _TOKEN = re.compile(r"\w+")
 

@@ -14,7 +14,7 @@ from newsreader.ui.commands import ActionCommands
 from newsreader.ui.format import utcnow
 
 if TYPE_CHECKING:
-    from newsreader.fetch import Fetcher
+    from newsreader.sources.fetch import Fetcher
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from rich.style import Style
 from rich.text import Text
 
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 
 def safe(value: object, max_len: int | None = 500, style: str = "") -> Text:

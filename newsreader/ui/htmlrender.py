@@ -22,7 +22,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from newsreader.safetext import clean, clean_block
+from newsreader.text.safetext import clean, clean_block
 
 DEFAULT_STYLES: dict[str, str] = {
     "h1": "bold underline",

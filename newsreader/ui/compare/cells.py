@@ -14,7 +14,7 @@ from rich.text import Text
 
 from newsreader.compare.model import CompareResult, Document, Row
 from newsreader.compare.render import TAGS
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 TEXT_LIMIT = 20_000  # characters of one cell (a paragraph); clean() cuts with an ellipsis
 

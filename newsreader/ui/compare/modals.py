@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from newsreader.compare.model import CompareResult
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 from newsreader.ui.compare.cells import LEGEND, TAGS, RowCells, diff_notation, side_text
 from newsreader.ui.compare.keys import MODAL
 from newsreader.ui.screens.help import ScrollModal

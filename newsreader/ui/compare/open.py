@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:
     from newsreader.compare.model import Candidate, CompareResult, Document
@@ -219,7 +219,7 @@ class CompareOpenScreen(Screen[None]):
         return self.app.call_from_thread(self._fetch, url)
 
     async def _fetch(self, url: str) -> tuple[str, str]:
-        from newsreader.fetch import Fetcher, fetch_html
+        from newsreader.sources.fetch import Fetcher, fetch_html
 
         fetcher = getattr(self.app, "fetcher", None)
         if fetcher is not None:

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from newsreader.compare.model import CompareResult, Document
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 from newsreader.ui.compare.cells import NOT_DIFFERENCES, TAGS, count_kinds
 from newsreader.ui.compare.keys import SCREEN, CompareCommands
 from newsreader.ui.compare.lines import SEP, WIDE_MIN, Geometry

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from newsreader.safetext import clean
 from newsreader.store import View
+from newsreader.text.safetext import clean
 from newsreader.ui.format import is_web_url
 
 if TYPE_CHECKING:
@@ -157,9 +157,9 @@ class ArticleActions(_Base):
     @work(exclusive=True, group="fulltext")
     async def _fetch_full_text(self, article_id: int, url: str) -> None:
         try:
-            from newsreader.extract import extract
-            from newsreader.fetch import Fetcher, fetch_html
             from newsreader.refresh import fetch_settings
+            from newsreader.sources.fetch import Fetcher, fetch_html
+            from newsreader.text.extract import extract
         except ImportError as exc:
             self.notify(f"full text is not available: {exc}", severity="error", markup=False)
             return

@@ -13,11 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from newsreader.models import Subscription
-from newsreader.safetext import clean
 from newsreader.session import AddError, Session
+from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:
-    from newsreader.fetch import Fetcher
+    from newsreader.sources.fetch import Fetcher
 
 DIALOG_CSS = """
 %s {

@@ -8,9 +8,9 @@ from textual import work
 
 from newsreader.config import ConfigError
 from newsreader.models import FeedRow, Subscription
-from newsreader.safetext import clean
 from newsreader.session import AddError
 from newsreader.store import StoreError, View
+from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:
     from newsreader.refresh import FeedDone

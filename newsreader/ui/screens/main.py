@@ -38,7 +38,7 @@ from newsreader.ui.widgets.feed_pane import FeedPane, build_entries
 from newsreader.ui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
-    from newsreader.fetch import Fetcher
+    from newsreader.sources.fetch import Fetcher
 
 
 T = TypeVar("T")

@@ -20,8 +20,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.models import ArticleRow
-from newsreader.safetext import clean
 from newsreader.store import Store
+from newsreader.text.safetext import clean
 from newsreader.ui.bindings import NAV, OPEN
 from newsreader.ui.format import age
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened

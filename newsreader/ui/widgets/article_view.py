@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from newsreader.models import Article
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 from newsreader.ui.bindings import NAV
 from newsreader.ui.format import date_text, foreground, is_web_url
 from newsreader.ui.htmlrender import (

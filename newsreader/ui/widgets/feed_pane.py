@@ -16,8 +16,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.models import FeedRow
-from newsreader.safetext import clean
 from newsreader.store import View
+from newsreader.text.safetext import clean
 from newsreader.ui.bindings import NAV, OPEN
 from newsreader.ui.format import foreground
 from newsreader.ui.messages import ViewChosen, ViewEntered

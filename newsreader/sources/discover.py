@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from newsreader.fetch import Fetcher, decode_html
 from newsreader.models import FetchResult
-from newsreader.parse import ParseError, parse_feed, sniff
-from newsreader.safetext import clean
+from newsreader.sources.fetch import Fetcher, decode_html
+from newsreader.sources.parse import ParseError, parse_feed, sniff
+from newsreader.text.safetext import clean
 
 FEED_TYPES = {
     "application/rss+xml": 0,

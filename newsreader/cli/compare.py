@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 
 class CompareCliError(Exception):
@@ -21,7 +21,7 @@ def _needs_store(spec: str) -> bool:
 
 
 def _fetch_html(url: str) -> tuple[str, str]:
-    from newsreader.fetch import fetch_html_sync
+    from newsreader.sources.fetch import fetch_html_sync
 
     return fetch_html_sync(url)
 

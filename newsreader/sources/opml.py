@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import quoteattr
 
 from newsreader.models import Subscription
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 
 class OpmlError(Exception):

@@ -88,7 +88,7 @@ def _console():
 
 
 def _err(message: str) -> int:
-    from newsreader.safetext import clean
+    from newsreader.text.safetext import clean
 
     print(f"newsreader: {clean(message, max_len=1000)}", file=sys.stderr)
     return 1
@@ -136,7 +136,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
     from rich.text import Text
 
-    from newsreader.safetext import clean
+    from newsreader.text.safetext import clean
 
     session = _session()
     urls = None
@@ -184,7 +184,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from newsreader.safetext import clean
+    from newsreader.text.safetext import clean
 
     session = _session()
     sub = asyncio.run(
@@ -208,7 +208,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from newsreader.safetext import clean
+    from newsreader.text.safetext import clean
 
     session = _session()
     removed = session.remove(args.key)
@@ -238,7 +238,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from newsreader.safetext import clean
+    from newsreader.text.safetext import clean
 
     session = _session()
     feeds = _feed_dicts(session)
@@ -263,7 +263,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from rich.text import Text
 
-    from newsreader.safetext import clean
+    from newsreader.text.safetext import clean
 
     session = _session()
     rows = session.store.search(args.query, limit=args.limit)
@@ -310,7 +310,7 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
     try:
         added, found = session.import_opml(data)
     except Exception as exc:
-        from newsreader.opml import OpmlError
+        from newsreader.sources.opml import OpmlError
 
         if isinstance(exc, OpmlError):
             raise UsageError(f"{path}: {exc}") from exc
@@ -338,7 +338,7 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from newsreader.compare_cli import run_compare
+    from newsreader.cli.compare import run_compare
 
     return run_compare(args, session_factory=_session, console_factory=_console)
 

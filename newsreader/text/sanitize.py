@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from newsreader.safetext import clean_block
+from newsreader.text.safetext import clean_block
 
 _TAGS = frozenset(
     """a abbr b blockquote br caption cite code dd del dfn div dl dt em figcaption figure

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from newsreader.safetext import clean, clean_block
+from newsreader.text.safetext import clean, clean_block
 
 MAX_HTML = 8 * 1024 * 1024  # characters; larger pages are cut (the article is near the top)
 

@@ -29,7 +29,7 @@ import httpx
 
 from newsreader import __version__
 from newsreader.models import FetchResult
-from newsreader.safetext import clean
+from newsreader.text.safetext import clean
 
 USER_AGENT = (
     f"newsreader/{__version__} (terminal feed reader; +https://pypi.org/project/newsreader/)"

@@ -20,11 +20,11 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from newsreader.fastparse import Unsupported, parse_common
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
-from newsreader.safetext import clean, clean_block
-from newsreader.sanitize import html_to_text, looks_like_html, sanitize_html, text_to_html
-from newsreader.textshape import is_kicker
+from newsreader.sources.fastparse import Unsupported, parse_common
+from newsreader.text.safetext import clean, clean_block
+from newsreader.text.sanitize import html_to_text, looks_like_html, sanitize_html, text_to_html
+from newsreader.text.shape import is_kicker
 
 MAX_ITEMS = 20_000
 MAX_DECOMPRESSED = 32 * 1024 * 1024
