@@ -112,7 +112,8 @@ def main() -> int:
     db = root / "newsreader" / "data" / "newsreader" / "newsreader.db"
     cache = root / "newsboat" / "cache.db"
 
-    from newsreader.store import Store, View
+    from newsreader.query import View
+    from newsreader.store import Store
 
     store = Store(db)
     queries = make_queries(db)

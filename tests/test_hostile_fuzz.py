@@ -266,7 +266,7 @@ def check_safetext(text: str) -> None:
 def check_search(query: str) -> None:
     store = _store()
     store.search(query, limit=5)
-    store.similar_candidates(query, limit=5)
+    store.ids_matching_any(query.split(), limit=5)
 
 
 def check_compare(left: str, right: str, folder: Path) -> None:

@@ -11,8 +11,8 @@ import pytest
 import newsreader.refresh as refresh_mod
 from newsreader.config import Settings
 from newsreader.models import ParsedArticle, ParsedFeed
+from newsreader.query import View
 from newsreader.session import Session
-from newsreader.store import View
 
 from httpserver import LocalServer
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed, Subscription
-from newsreader.store import SCHEMA_VERSION, Store, StoreError, View, fts_query
+from newsreader.query import View
+from newsreader.query.fts import fts_query
+from newsreader.store import SCHEMA_VERSION, Store, StoreError
 
 URL = "https://example.com/feed.xml"
 
@@ -118,10 +120,11 @@ def test_search(store: Store) -> None:
     assert fts_query("  ") is None
 
 
-def test_similar_candidates(store: Store) -> None:
+def test_ids_matching_any_words(store: Store) -> None:
     store.save_feed(URL, feed(3))
-    got = store.similar_candidates("Volcanoes erupted: body about volcanoes", limit=2)
+    got = store.ids_matching_any(["Volcanoes", "erupted", "body", "about", "volcanoes"], limit=2)
     assert 1 <= len(got) <= 2
+    assert store.ids_matching_any(['"', "AND", "NEAR(a"], limit=2) == []  # never FTS syntax
 
 
 def test_retention_keeps_starred_and_remembers(store: Store) -> None:
@@ -224,9 +227,10 @@ def test_save_feeds_groups_feeds_and_indexes_new_articles(tmp_path) -> None:
 def test_a_search_view_lists_the_newest_matches_when_there_are_many(tmp_path, monkeypatch) -> None:
     from datetime import UTC, datetime, timedelta
 
-    import newsreader.store as store_mod
+    import newsreader.store.search as store_search
     from newsreader.models import ParsedArticle, ParsedFeed
-    from newsreader.store import Store, View
+    from newsreader.query import View
+    from newsreader.store import Store
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     arts = [
@@ -238,6 +242,6 @@ def test_a_search_view_lists_the_newest_matches_when_there_are_many(tmp_path, mo
     store.save_feed("https://a.example/f", ParsedFeed("F", None, arts, None, "rss"))
     store.conn.execute("UPDATE feeds SET subscribed = 1")
     few = store.article_ids(View(kind="search", query="walrus"))
-    monkeypatch.setattr(store_mod, "SEARCH_VIEW_LIMIT", 3)
+    monkeypatch.setattr(store_search, "SEARCH_VIEW_LIMIT", 3)
     many = store.article_ids(View(kind="search", query="walrus"))
     assert len(few) == 6 and many == few[:3]  # the newest three, newest first

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from test_ui_support import clock, demo_session, screen_text, settle
 
-from newsreader.store import View
+from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.main import MainScreen

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_ui_support import BASE, NOW, clock, open_session, screen_text, settle
 
-from newsreader.store import View
+from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.widgets.article_list import CACHE_LIMIT, ArticleList
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_ui_support import BASE, clock, demo_session, open_session, screen_text
 
-from newsreader.store import View
+from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
 from newsreader.ui.widgets.article_list import ArticleList

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_ui_support import clock, demo_session
 
-from newsreader.store import View
+from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
 
 

@@ -7,24 +7,33 @@ copy's most distinctive words, and character n-gram TF-IDF cosine over whole tex
 
 from __future__ import annotations
 
-from typing import Any
+import re
 from urllib.parse import urlsplit
 
+from newsreader.compare.lookup import ArticleLookup
 from newsreader.compare.model import Candidate, Document
 from newsreader.compare.segment import document_from_text
 from newsreader.compare.similarity import Similarity
+from newsreader.models import Article
 from newsreader.text.safetext import clean
 
 MIN_CONFIDENCE = 0.3  # below this cosine two articles are only about the same topic
 PREFILTER = 40
 COPY_REASON = "looks like a copy of this article, not its original"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOP = frozenset(
+    "the a an and or of to in on for with by at from as is are was were be been that this it "
+    "its their they he she his her we our you your not but also has have had will would can "
+    "could said says which who whom what when where while after before about into over than "
+    "more most some such these those there them then two one new".split()
+)
 
 
 def _body(doc: Document) -> str:
     return " ".join(s.text for s in doc.segments if s.kind != "boilerplate")
 
 
-def _looks_like_copy_of(art: Any, text: str, doc: Document) -> bool:
+def _looks_like_copy_of(art: Article, text: str, doc: Document) -> bool:
     """Is the candidate the aggregator's copy of `doc` rather than its source? Copies carry
     more boilerplate and drop the byline."""
     other = document_from_text(text, "candidate", title=art.title)
@@ -35,14 +44,14 @@ def _looks_like_copy_of(art: Any, text: str, doc: Document) -> bool:
     return theirs > mine + 1 and (has_byline or not other_byline)
 
 
-def find_original(doc: Document, store: Any, limit: int = 5) -> list[Candidate]:
+def find_original(doc: Document, store: ArticleLookup | None, limit: int = 5) -> list[Candidate]:
     """Likely originals of `doc`, best first, each with a confidence in [0, 1]; may be empty."""
     if store is None:
         return []
     text = _body(doc)
     if not text.strip():
         return []
-    pool: dict[int, Any] = {}
+    pool: dict[int, Article] = {}
     linked: set[int] = set()
     own = doc.article_id
     for url in doc.links[:100]:
@@ -55,8 +64,9 @@ def find_original(doc: Document, store: Any, limit: int = 5) -> list[Candidate]:
         art = store.get_article(aid)
         if art is not None:
             pool[aid] = art
-    for art in store.similar_candidates(text[:20000], limit=PREFILTER, exclude_id=own):
-        pool.setdefault(art.id, art)
+    for aid in store.ids_matching_any(distinctive_words(text[:20000]), limit=PREFILTER + 1):
+        if aid != own and aid not in pool and (art := store.get_article(aid)) is not None:
+            pool[aid] = art
     pool.pop(own or -1, None)
     if not pool:
         return []
@@ -86,3 +96,16 @@ def find_original(doc: Document, store: Any, limit: int = 5) -> list[Candidate]:
             )
     out.sort(key=lambda c: -c.score)
     return out[:limit]
+
+
+def distinctive_words(text: str, n: int = 24) -> list[str]:
+    """The `n` most distinctive words of a text for a full-text prefilter: capitalised words
+    (names) and long words first; stop words, short words and numbers left out."""
+    words: dict[str, int] = {}
+    for tok in _WORD.findall(text):
+        low = tok.lower()
+        if len(low) < 4 or low in _STOP or low.isdigit():
+            continue
+        weight = len(low) + (4 if tok[0].isupper() else 0)
+        words[low] = max(words.get(low, 0), weight)
+    return sorted(words, key=lambda w: -words[w])[:n]

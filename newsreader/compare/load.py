@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
+from newsreader.compare.lookup import ArticleLookup
 from newsreader.compare.model import Document
 from newsreader.compare.segment import document_from_text
+from newsreader.errors import UserError
 from newsreader.text.extract import extract, page_links
 from newsreader.text.sanitize import html_to_text, looks_like_html
 
@@ -15,11 +16,13 @@ MAX_FILE = 16 * 1024 * 1024
 FetchHtml = Callable[[str], tuple[str, str]]  # url -> (html, final url)
 
 
-class LoadError(Exception):
+class LoadError(UserError):
     """A side could not be loaded; the message says why, for the user."""
 
 
-def load_document(spec: str, *, store: Any = None, fetch_html: FetchHtml | None = None) -> Document:
+def load_document(
+    spec: str, *, store: ArticleLookup | None = None, fetch_html: FetchHtml | None = None
+) -> Document:
     """`spec` is "article:ID", an http(s) URL, or a path to a .txt/.md/.html file."""
     if spec.startswith("article:"):
         return _from_store(spec.removeprefix("article:"), store)
@@ -58,7 +61,7 @@ def _with_byline(text: str, author: str | None) -> str:
     return f"{head}\n\nBy {author}\n\n{rest}" if sep else f"By {author}\n\n{text}"
 
 
-def _from_store(ident: str, store: Any) -> Document:
+def _from_store(ident: str, store: ArticleLookup | None) -> Document:
     if store is None:
         raise LoadError("stored articles need the article store")
     try:

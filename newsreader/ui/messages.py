@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from newsreader.store import View
+from newsreader.query import View
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from newsreader.store import View
+from newsreader.query import View
 from newsreader.text.safetext import clean
 from newsreader.ui.format import is_web_url
 

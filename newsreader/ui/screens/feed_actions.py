@@ -8,8 +8,9 @@ from textual import work
 
 from newsreader.config import ConfigError
 from newsreader.models import FeedRow, Subscription
+from newsreader.query import View
 from newsreader.session import AddError
-from newsreader.store import StoreError, View
+from newsreader.store import StoreError
 from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from newsreader.models import Article, FeedRow
+from newsreader.query import View
 from newsreader.session import Session
-from newsreader.store import View
 from newsreader.ui.bindings import APP, SCREEN
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen, ViewEntered
 from newsreader.ui.screens.article_actions import ArticleActions

@@ -16,7 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.models import FeedRow
-from newsreader.store import View
+from newsreader.query import View
 from newsreader.text.safetext import clean
 from newsreader.ui.bindings import NAV, OPEN
 from newsreader.ui.format import foreground

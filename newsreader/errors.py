@@ -1,0 +1,12 @@
+"""The one base class of the errors a user is shown (one line that says what to do next).
+
+The core raises subclasses (ConfigError, StoreError, AddError, FetchError, LoadError ...); the
+CLI prints `newsreader: <message>` and exits 1, the app shows it with `notify`. Anything else
+that escapes is a bug, and is reported as one.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A failure worded for the user: the message is one line and says what to do next."""

@@ -1,0 +1,162 @@
+"""Article queries (lists by view, rows by id, one article) and reading state."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from newsreader.models import Article, ArticleRow, Enclosure
+from newsreader.query.view import View, view_where
+from newsreader.store.db import Database, chunks, to_dt
+
+ALL = View()  # the default view: every subscribed article
+ROW_COLS = (
+    "a.id, a.feed_id, coalesce(f.title, f.feed_title, f.url), a.title, a.link, a.author, "
+    "a.published, a.read, a.starred"
+)
+_ARTICLE_COLS = (
+    "a.id, a.feed_id, coalesce(f.title, f.feed_title, f.url), f.url, a.guid, a.title, a.link, "
+    "a.author, a.published, a.read, a.starred, a.content_html, a.text, a.full_text, a.enclosures"
+)
+
+
+class ArticleQueries(Database):
+    def _view_ids_sql(self, view: View) -> tuple[str, list[object]]:
+        where, params = view_where(view)
+        return (
+            f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {where} "
+            "ORDER BY a.published DESC, a.id DESC",
+            params,
+        )
+
+    def article_ids(self, view: View = ALL) -> list[int]:
+        """All ids of a view, newest first (cheap: the list widget pages rows by id)."""
+        sql, params = self._view_ids_sql(view)
+        try:
+            return [r[0] for r in self.conn.execute(sql, params)]
+        except sqlite3.OperationalError:
+            return []
+
+    def rows_by_ids(self, ids: Sequence[int]) -> list[ArticleRow]:
+        """List rows for the given ids, in the order given (missing ids skipped)."""
+        if not ids:
+            return []
+        out: dict[int, ArticleRow] = {}
+        for chunk in chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                f"SELECT {ROW_COLS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                f"WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                out[r[0]] = article_row(r)
+        return [out[i] for i in ids if i in out]
+
+    def articles(self, view: View = ALL, limit: int = 100, offset: int = 0) -> list[ArticleRow]:
+        where, params = view_where(view)
+        sql = (
+            f"SELECT {ROW_COLS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
+        )
+        try:
+            return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+        except sqlite3.OperationalError:
+            return []
+
+    def get_article(self, article_id: int) -> Article | None:
+        r = self.conn.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        return _article(r) if r else None
+
+    def find_articles_by_link(self, url: str) -> list[ArticleRow]:
+        variants = {url, url.rstrip("/"), url.rstrip("/") + "/"}
+        marks = ",".join("?" * len(variants))
+        return [
+            article_row(r)
+            for r in self.conn.execute(
+                f"SELECT {ROW_COLS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                f"WHERE a.link IN ({marks}) ORDER BY a.published DESC",
+                list(variants),
+            )
+        ]
+
+    def iter_articles(self) -> Iterable[Article]:
+        for (aid,) in self.conn.execute("SELECT id FROM articles ORDER BY id").fetchall():
+            art = self.get_article(aid)
+            if art is not None:
+                yield art
+
+    def counts(self) -> dict[str, int]:
+        r = self.conn.execute(
+            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0) "
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.subscribed = 1"
+        ).fetchone()
+        starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()
+        return {"all": r[0], "unread": r[1], "starred": starred[0]}
+
+    # ------------------------------------------------------------------ state
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in ids]
+            )
+
+    def set_starred(self, article_id: int, starred: bool) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
+
+    def mark_view_read(self, view: View) -> int:
+        where, params = view_where(view)
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE articles SET read = 1 WHERE read = 0 AND id IN (SELECT a.id FROM articles "
+                f"a JOIN feeds f ON f.id = a.feed_id WHERE {where})",
+                params,
+            )
+            return cur.rowcount
+
+    def set_full_text(self, article_id: int, text: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE articles SET full_text = ? WHERE id = ?", (text, article_id))
+
+
+def article_row(r: Any) -> ArticleRow:
+    return ArticleRow(
+        id=r[0],
+        feed_id=r[1],
+        feed_title=r[2],
+        title=r[3],
+        link=r[4],
+        author=r[5],
+        published=to_dt(r[6]),
+        read=bool(r[7]),
+        starred=bool(r[8]),
+    )
+
+
+def _article(r: Any) -> Article:
+    raw = r[14]
+    enclosures = [Enclosure(u, t, n) for u, t, n in json.loads(raw)] if raw else []
+    return Article(
+        id=r[0],
+        feed_id=r[1],
+        feed_title=r[2],
+        feed_url=r[3],
+        guid=r[4],
+        title=r[5],
+        link=r[6],
+        author=r[7],
+        published=to_dt(r[8]),
+        read=bool(r[9]),
+        starred=bool(r[10]),
+        content_html=r[11],
+        text=r[12],
+        full_text=r[13],
+        enclosures=enclosures,
+    )
