@@ -19,12 +19,14 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import AoT, Table
 
+from newsreader.errors import UserError
 from newsreader.models import Subscription
+from newsreader.text.urls import is_web
 
 APP_NAME = "newsreader"
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A problem with a config file, worded for the user (one line)."""
 
 
@@ -135,7 +137,7 @@ def validate_url(url: str) -> str:
         raise ConfigError("feed URL contains control characters")
     parsed = urlparse(url)
     scheme = parsed.scheme.lower()
-    if scheme in ("http", "https"):
+    if is_web(url):
         if not parsed.netloc:
             raise ConfigError(f"feed URL has no host: {url}")
         return url

@@ -10,3 +10,14 @@ from __future__ import annotations
 
 class UserError(Exception):
     """A failure worded for the user: the message is one line and says what to do next."""
+
+
+def describe(exc: BaseException) -> str:
+    """One line for the user about any error: a UserError's own message; a system error with
+    what failed; anything else is a bug, and says so."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        what = exc.strerror or str(exc)
+        return f"{what}: {exc.filename}" if exc.filename else what
+    return f"unexpected error ({type(exc).__name__}: {exc}); this is a bug, please report it"

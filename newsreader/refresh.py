@@ -8,26 +8,18 @@ recorded per feed and never end the run.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsreader.config import Settings, resolve_location
+from newsreader.config import Settings
 from newsreader.models import ParsedFeed, Subscription
-from newsreader.sources.fetch import Fetcher, FetchSettings
-from newsreader.sources.parse import ParseError, parse_feed
+from newsreader.sources.feeds import ParsePool, make_executor, update_feed
+from newsreader.sources.fetch import Fetcher, fetch_settings
 from newsreader.store import Store
 
-# Bodies smaller than this are parsed in the event loop's thread pool rather than shipped to a
-# process: pickling costs more than it saves for tiny feeds.
-_INLINE_PARSE_BYTES = 16 * 1024
-# Imported once in the fork server, so every parse worker starts with the parser loaded.
-_PRELOAD = ["newsreader.sources.parse"]
 # Feeds in flight (fetching, waiting to be parsed or stored) beyond the connection limit, per
 # parse worker: enough to keep the workers busy, few enough that fetched bodies never pile up in
 # memory while the parsers catch up (1,000 feeds once held ~100 MB of waiting bodies).
@@ -65,95 +57,6 @@ class RefreshSummary:
         else:
             self.ok += 1
         self.new_articles += ev.new
-
-
-def fetch_settings(settings: Settings) -> FetchSettings:
-    return FetchSettings(
-        max_bytes=settings.max_bytes,
-        read_timeout=settings.timeout,
-        deadline=settings.deadline,
-        max_connections=settings.max_connections,
-        per_host=settings.per_host,
-    )
-
-
-def _default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def make_executor(workers: int | None = None) -> Executor:
-    """A process pool for parsing (forkserver: safe to start from a threaded program).
-
-    Where a process pool cannot be made (no working semaphores, no /dev/shm: some sandboxes
-    and containers), a thread pool is returned instead: parsing is then slower but works.
-    """
-    workers = workers or _default_workers()
-    ctx: multiprocessing.context.BaseContext
-    try:
-        try:
-            ctx = multiprocessing.get_context("forkserver")
-            # No effect once the fork server runs; a module that fails to import is skipped.
-            ctx.set_forkserver_preload(_PRELOAD)
-        except ValueError:  # pragma: no cover - platforms without forkserver
-            ctx = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    except (OSError, ImportError, NotImplementedError, RuntimeError):
-        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsreader-parse")
-
-
-class _ParsePool:
-    """The executor used for parsing, replaced by a thread pool once a process pool fails.
-
-    A process pool starts its workers lazily, so it can fail on the first `submit`
-    (the forkserver or a worker cannot be started) or later (a worker dies:
-    `BrokenProcessPool`). Either way the feed is parsed in a thread and every later feed
-    goes to a thread pool, so one refresh never pays the failure twice.
-    """
-
-    def __init__(self, executor: Executor | None) -> None:
-        self.executor = executor
-        self.fallback: ThreadPoolExecutor | None = None
-
-    @property
-    def workers(self) -> int:
-        return int(getattr(self.executor, "_max_workers", 0) or _default_workers())
-
-    def _fall_back(self) -> None:
-        if self.fallback is None:
-            self.fallback = ThreadPoolExecutor(
-                max_workers=_default_workers(), thread_name_prefix="newsreader-parse"
-            )
-
-    async def parse(self, body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-        if self.executor is None or len(body) < _INLINE_PARSE_BYTES:
-            return await asyncio.to_thread(parse_feed, body, url, content_type)
-        loop = asyncio.get_running_loop()
-        if self.fallback is None:
-            try:
-                fut = loop.run_in_executor(self.executor, parse_feed, body, url, content_type)
-            except (OSError, RuntimeError, BrokenProcessPool, ImportError, NotImplementedError):
-                self._fall_back()  # the pool could not start a worker
-            else:
-                try:
-                    return await fut
-                except BrokenProcessPool:
-                    self._fall_back()
-        return await loop.run_in_executor(self.fallback, parse_feed, body, url, content_type)
-
-    def shutdown(self) -> None:
-        if self.fallback is not None:
-            self.fallback.shutdown(wait=False, cancel_futures=True)
-
-
-async def _parse(
-    executor: Executor | _ParsePool | None, body: bytes, url: str, content_type: str | None
-) -> ParsedFeed:
-    pool = executor if isinstance(executor, _ParsePool) else _ParsePool(executor)
-    try:
-        return await pool.parse(body, url, content_type)
-    finally:
-        if pool is not executor:
-            pool.shutdown()
 
 
 class _GroupSaver:
@@ -221,42 +124,32 @@ async def refresh_one(
     *,
     store: Store,
     fetcher: Fetcher,
-    executor: Executor | _ParsePool | None,
+    pool: ParsePool,
     feeds_file: Path | None = None,
     force: bool = False,
     saver: _GroupSaver | None = None,
 ) -> FeedDone:
+    """Update one feed from its source and record the outcome in the store."""
     started = time.monotonic()
     url = sub.url
-    etag, last_modified, retry_after = await asyncio.to_thread(store.validators, url)
-    if retry_after and retry_after > time.time() and not force:
-        wait = int(retry_after - time.time())
-        return FeedDone(url, "skipped", message=f"server asked to wait; retrying in {wait}s")
-    location = resolve_location(url, feeds_file)
-    result = await fetcher.fetch(location, etag=etag, last_modified=last_modified)
-    if result.error:
-        await asyncio.to_thread(
-            store.record_error, url, result.error, retry_after=result.retry_after
-        )
-        return FeedDone(url, "error", message=result.error, elapsed=time.monotonic() - started)
-    if result.not_modified or result.body is None:
+    validators = await asyncio.to_thread(store.validators, url)
+    up = await update_feed(
+        sub, fetcher=fetcher, pool=pool, validators=validators, feeds_file=feeds_file, force=force
+    )
+    if up.status == "skipped":
+        return FeedDone(url, "skipped", message=up.message)
+    if up.status == "error":
+        msg = up.message or "failed"
+        await asyncio.to_thread(store.record_error, url, msg, retry_after=up.retry_after)
+        return FeedDone(url, "error", message=msg, elapsed=time.monotonic() - started)
+    if up.parsed is None:
         await asyncio.to_thread(store.record_not_modified, url)
         return FeedDone(url, "unchanged", elapsed=time.monotonic() - started)
-    base = result.final_url or location
-    try:
-        parsed = await _parse(executor, result.body, base, result.content_type)
-    except ParseError as exc:
-        await asyncio.to_thread(store.record_error, url, str(exc))
-        return FeedDone(url, "error", message=str(exc), elapsed=time.monotonic() - started)
-    except Exception as exc:  # a parser bug must not end the run
-        msg = f"could not parse the feed ({type(exc).__name__}: {exc})"[:300]
-        await asyncio.to_thread(store.record_error, url, msg)
-        return FeedDone(url, "error", message=msg, elapsed=time.monotonic() - started)
     if saver is not None:
-        new = await saver.save(url, parsed, result.etag, result.last_modified)
+        new = await saver.save(url, up.parsed, up.etag, up.last_modified)
     else:
         new = await asyncio.to_thread(
-            store.save_feed, url, parsed, etag=result.etag, last_modified=result.last_modified
+            store.save_feed, url, up.parsed, etag=up.etag, last_modified=up.last_modified
         )
     return FeedDone(url, "new" if new else "unchanged", new=new, elapsed=time.monotonic() - started)
 
@@ -280,7 +173,7 @@ async def refresh_feeds(
     fetcher = fetcher or Fetcher(settings=fetch_settings(settings))
     if own_executor:
         executor = make_executor()
-    pool = _ParsePool(executor)
+    pool = ParsePool(executor)
     # Backpressure: fetching may run ahead of parsing only this far (bounded memory).
     in_flight = asyncio.Semaphore(
         max(1, settings.max_connections) + _QUEUED_PER_WORKER * pool.workers
@@ -301,7 +194,7 @@ async def refresh_feeds(
                 sub,
                 store=store,
                 fetcher=fetcher,
-                executor=pool,
+                pool=pool,
                 feeds_file=feeds_file,
                 force=force,
                 saver=saver,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import newsreader.refresh as refresh_mod
+import newsreader.sources.feeds as feeds_mod
 from newsreader.config import Settings
 from newsreader.models import ParsedArticle, ParsedFeed
 from newsreader.query import View
@@ -32,7 +33,7 @@ def rss(n: int) -> bytes:
         f"<link>https://example.org/{n}</link>{items}</channel></rss>"
     )
     data = doc.encode()
-    assert len(data) > refresh_mod._INLINE_PARSE_BYTES
+    assert len(data) > feeds_mod.INLINE_PARSE_BYTES
     return data
 
 
@@ -56,8 +57,8 @@ def _no_processes(*args, **kwargs):
 
 
 def test_make_executor_falls_back_to_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(refresh_mod, "ProcessPoolExecutor", _no_processes)
-    ex = refresh_mod.make_executor(2)
+    monkeypatch.setattr(feeds_mod, "ProcessPoolExecutor", _no_processes)
+    ex = feeds_mod.make_executor(2)
     try:
         assert isinstance(ex, ThreadPoolExecutor)
     finally:
@@ -66,7 +67,7 @@ def test_make_executor_falls_back_to_threads(monkeypatch: pytest.MonkeyPatch) ->
 
 async def test_refresh_without_process_pool(feeds_session, monkeypatch) -> None:
     session, _ = feeds_session
-    monkeypatch.setattr(refresh_mod, "ProcessPoolExecutor", _no_processes)
+    monkeypatch.setattr(feeds_mod, "ProcessPoolExecutor", _no_processes)
     summary = await session.refresh()
     assert summary.failed == 0, summary.failures
     assert summary.ok == FEEDS
@@ -164,7 +165,7 @@ async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monke
         async def aclose(self) -> None:
             pass
 
-    real_parse = refresh_mod.parse_feed
+    real_parse = feeds_mod.parse_feed
 
     def slow_parse(*args):
         import time
@@ -172,7 +173,7 @@ async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monke
         time.sleep(0.005)
         return real_parse(*args)
 
-    monkeypatch.setattr(refresh_mod, "parse_feed", slow_parse)
+    monkeypatch.setattr(feeds_mod, "parse_feed", slow_parse)
     store = Store(tmp_path / "db.sqlite")
     subs = [refresh_mod.Subscription(url=f"https://example.org/{i}.xml") for i in range(40)]
 

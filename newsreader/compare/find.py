@@ -8,7 +8,6 @@ copy's most distinctive words, and character n-gram TF-IDF cosine over whole tex
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from newsreader.compare.lookup import ArticleLookup
 from newsreader.compare.model import Candidate, Document
@@ -16,6 +15,7 @@ from newsreader.compare.segment import document_from_text
 from newsreader.compare.similarity import Similarity
 from newsreader.models import Article
 from newsreader.text.safetext import clean
+from newsreader.text.urls import is_web
 
 MIN_CONFIDENCE = 0.3  # below this cosine two articles are only about the same topic
 PREFILTER = 40
@@ -55,7 +55,7 @@ def find_original(doc: Document, store: ArticleLookup | None, limit: int = 5) ->
     linked: set[int] = set()
     own = doc.article_id
     for url in doc.links[:100]:
-        if urlsplit(url).scheme not in ("http", "https"):
+        if not is_web(url):
             continue
         for row in store.find_articles_by_link(url):
             if row.id != own:

@@ -11,6 +11,7 @@ from newsreader.compare.segment import document_from_text
 from newsreader.errors import UserError
 from newsreader.text.extract import extract, page_links
 from newsreader.text.sanitize import html_to_text, looks_like_html
+from newsreader.text.urls import is_web, web_base
 
 MAX_FILE = 16 * 1024 * 1024
 FetchHtml = Callable[[str], tuple[str, str]]  # url -> (html, final url)
@@ -26,7 +27,7 @@ def load_document(
     """`spec` is "article:ID", an http(s) URL, or a path to a .txt/.md/.html file."""
     if spec.startswith("article:"):
         return _from_store(spec.removeprefix("article:"), store)
-    if spec.startswith(("http://", "https://")):
+    if is_web(spec):
         if fetch_html is None:
             raise LoadError("fetching web pages is not available here")
         html, final = fetch_html(spec)
@@ -45,7 +46,7 @@ def load_document(
 
 
 def document_from_html(html: str, source: str) -> Document:
-    page = extract(html, source if source.startswith(("http://", "https://")) else None)
+    page = extract(html, web_base(source))
     if not page.text.strip():
         raise LoadError("no article text found in the page")
     text = _with_byline(page.text, page.author)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from newsreader.errors import UserError
 from newsreader.models import FetchResult
 from newsreader.sources.fetch import Fetcher, decode_html
 from newsreader.sources.parse import ParseError, parse_feed, sniff
 from newsreader.text.safetext import clean
+from newsreader.text.urls import is_web
 
 FEED_TYPES = {
     "application/rss+xml": 0,
@@ -34,7 +36,7 @@ COMMON_PATHS = (
 )
 
 
-class DiscoveryError(Exception):
+class DiscoveryError(UserError):
     pass
 
 
@@ -76,7 +78,7 @@ def find_feed_links(html: str, page_url: str) -> list[FoundFeed]:
     seen: set[str] = set()
     for _, href, title in sorted(finder.links, key=lambda t: t[0]):
         url = urljoin(base, href.strip())
-        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+        if not is_web(url) or url in seen:
             continue
         seen.add(url)
         out.append(FoundFeed(url, clean(title, 200) or None, "link"))

@@ -28,8 +28,11 @@ from urllib.parse import urljoin, urlparse
 import httpx
 
 from newsreader import __version__
+from newsreader.config import Settings
+from newsreader.errors import UserError
 from newsreader.models import FetchResult
 from newsreader.text.safetext import clean
+from newsreader.text.urls import is_web
 
 USER_AGENT = (
     f"newsreader/{__version__} (terminal feed reader; +https://pypi.org/project/newsreader/)"
@@ -45,7 +48,7 @@ _MAX_RETRY_AFTER = 24 * 3600.0
 _DEFAULT_BUSY_WAIT = 300.0  # 429 without Retry-After: back off five minutes
 
 
-class FetchError(Exception):
+class FetchError(UserError):
     """A page could not be fetched; the message says why (used by `fetch_html_sync`)."""
 
 
@@ -63,6 +66,17 @@ class FetchSettings:
     per_host: int = 4
     max_redirects: int = 5
     user_agent: str = USER_AGENT
+
+
+def fetch_settings(settings: Settings) -> FetchSettings:
+    """The user's limits (size cap, timeouts, connections) for a Fetcher."""
+    return FetchSettings(
+        max_bytes=settings.max_bytes,
+        read_timeout=settings.timeout,
+        deadline=settings.deadline,
+        max_connections=settings.max_connections,
+        per_host=settings.per_host,
+    )
 
 
 def _mb(n: int) -> str:
@@ -204,7 +218,7 @@ class Fetcher:
         self, location: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """Fetch a feed (http(s) URL or local path); conditional when validators are given."""
-        if urlparse(location).scheme.lower() not in ("http", "https"):
+        if not is_web(location):
             return await asyncio.to_thread(self._read_file, location)
         headers = {"Accept": ACCEPT_FEED}
         if etag:
@@ -215,7 +229,7 @@ class Fetcher:
 
     async def fetch_page(self, url: str) -> FetchResult:
         """Fetch a web page (for discovery, full text and compare); never conditional."""
-        if urlparse(url).scheme.lower() not in ("http", "https"):
+        if not is_web(url):
             return await asyncio.to_thread(self._read_file, url)
         return await self._get(url, {"Accept": ACCEPT_PAGE})
 
@@ -299,8 +313,8 @@ class Fetcher:
                             error=f"HTTP {resp.status_code} redirect without a Location",
                         )
                     nxt = urljoin(current, target.strip())
-                    scheme = urlparse(nxt).scheme.lower()
-                    if scheme not in ("http", "https"):
+                    if not is_web(nxt):
+                        scheme = urlparse(nxt).scheme.lower()
                         return FetchResult(
                             url,
                             status=resp.status_code,

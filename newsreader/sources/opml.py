@@ -13,11 +13,13 @@ import re
 from datetime import UTC, datetime
 from xml.sax.saxutils import quoteattr
 
+from newsreader.errors import UserError
 from newsreader.models import Subscription
 from newsreader.text.safetext import clean
+from newsreader.text.urls import is_web
 
 
-class OpmlError(Exception):
+class OpmlError(UserError):
     pass
 
 
@@ -88,7 +90,7 @@ def parse_opml(data: bytes) -> list[Subscription]:
 
     def _add(el, url: str, name: str, path: list[str]) -> None:
         url = clean(url, 2000)
-        if not re.match(r"^https?://", url, re.IGNORECASE) or url in seen:
+        if not is_web(url) or url in seen:
             return  # pipes (`|cmd`), exec:, file: and relative URLs are never imported
         seen.add(url)
         tags: list[str] = []

@@ -20,11 +20,13 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from newsreader.errors import UserError
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
 from newsreader.sources.fastparse import Unsupported, parse_common
 from newsreader.text.safetext import clean, clean_block
 from newsreader.text.sanitize import html_to_text, looks_like_html, sanitize_html, text_to_html
 from newsreader.text.shape import is_kicker
+from newsreader.text.urls import absolute_web_url as _http
 
 MAX_ITEMS = 20_000
 MAX_DECOMPRESSED = 32 * 1024 * 1024
@@ -32,7 +34,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 _EPOCH = datetime(1970, 1, 2, tzinfo=UTC)
 
 
-class ParseError(Exception):
+class ParseError(UserError):
     """The body is not a feed newsreader can read; the message says what it is instead."""
 
 
@@ -72,23 +74,6 @@ def strip_doctype(body: bytes) -> bytes:
     else:
         raise ParseError("malformed XML: a DOCTYPE declaration never ends")
     return body[:start] + body[end:]
-
-
-def _http(url: str | None, base: str | None) -> str | None:
-    """An absolute http(s) URL, or None (javascript:, data:, file: ... are dropped)."""
-    if not url:
-        return None
-    url = clean(url, 2000)
-    if base and "://" not in url and not url.startswith("mailto:"):
-        try:
-            url = urljoin(base, url)
-        except ValueError:
-            return None
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in ("http", "https") else None
 
 
 def _join(base: str, rel: str | None) -> str:

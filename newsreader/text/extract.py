@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from newsreader.text.safetext import clean, clean_block
+from newsreader.text.urls import is_web
 
 MAX_HTML = 8 * 1024 * 1024  # characters; larger pages are cut (the article is near the top)
 
@@ -98,7 +99,7 @@ def _links(tree, base: str | None) -> list[str]:
             absolute = urljoin(base or "", href)
         except ValueError:
             continue
-        if urlsplit(absolute).scheme in ("http", "https"):
+        if is_web(absolute):
             out.append(clean(absolute, 2000))
         if len(out) >= 500:
             break

@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import nh3
 
 from newsreader.text.safetext import clean_block
+from newsreader.text.urls import web_base
 
 _TAGS = frozenset(
     """a abbr b blockquote br caption cite code dd del dfn div dl dt em figcaption figure
@@ -53,16 +53,6 @@ def _cleaner(base: str | None) -> nh3.Cleaner:
     )
 
 
-def _http_base(base: str | None) -> str | None:
-    if not base:
-        return None
-    try:
-        parts = urlsplit(base)
-    except ValueError:
-        return None
-    return base if parts.scheme.lower() in ("http", "https") and parts.netloc else None
-
-
 def sanitize_html(fragment: str, base: str | None = None) -> str:
     """Sanitized HTML with absolute http(s)/mailto links only."""
     if not fragment:
@@ -70,7 +60,7 @@ def sanitize_html(fragment: str, base: str | None = None) -> str:
     if len(fragment) > MAX_HTML * 4:
         fragment = fragment[: MAX_HTML * 4]
     try:
-        cleaner = _cleaner(_http_base(base))
+        cleaner = _cleaner(web_base(base))
     except Exception:  # a base ammonia cannot parse: links stay relative-free
         cleaner = _cleaner(None)
     return cleaner.clean(clean_block(fragment))[:MAX_HTML]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from textual.app import App
 
@@ -12,9 +11,6 @@ from newsreader.session import Session
 from newsreader.ui.bindings import APP
 from newsreader.ui.commands import ActionCommands
 from newsreader.ui.format import utcnow
-
-if TYPE_CHECKING:
-    from newsreader.sources.fetch import Fetcher
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -45,14 +41,12 @@ class NewsReaderApp(App[None]):
         session: Session,
         *,
         auto_refresh: bool = True,
-        fetcher: Fetcher | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         _start_resource_tracker()
         self.session = session
         self.feeds_auto_refresh = auto_refresh
-        self.fetcher = fetcher
         self.clock = clock or utcnow
         self.user_keys = dict(session.settings.keys)
         self._theme_warning: str | None = None
@@ -69,7 +63,6 @@ class NewsReaderApp(App[None]):
 
         return MainScreen(
             self.session,
-            fetcher=self.fetcher,
             clock=self.clock,
             auto_refresh=self.feeds_auto_refresh,
         )
@@ -79,6 +72,9 @@ class NewsReaderApp(App[None]):
             self.set_keymap(self.user_keys)
         if self._theme_warning:
             self.notify(self._theme_warning, severity="warning", markup=False)
+
+    async def on_unmount(self) -> None:
+        await self.session.aclose()  # the session's HTTP client lives on this app's loop
 
     def action_help(self) -> None:
         from newsreader.ui.screens.help import HelpScreen

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlparse
 
 from rich.style import Style
 from rich.text import Text
@@ -48,17 +47,6 @@ def date_text(when: datetime | None) -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def is_web_url(url: str | None) -> bool:
-    """True only for http(s) URLs with a host and no control characters or spaces."""
-    if not url or any(ord(c) < 33 or ord(c) == 127 for c in url) or clean(url, None) != url:
-        return False
-    try:
-        parsed = urlparse(url)
-    except ValueError:
-        return False
-    return parsed.scheme.lower() in ("http", "https") and bool(parsed.netloc)
 
 
 def foreground(style: Style) -> Style:

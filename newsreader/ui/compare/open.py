@@ -1,16 +1,15 @@
 """`c` in the reading app: find the original of an article, or ask for it, then compare.
 
-The article is the LEFT side (the copy). `find_original` runs in a thread worker; a confident
-best candidate (score >= CONFIDENT) opens the comparison at once (this screen is replaced by
-it, so Esc goes straight back to the reading app). Otherwise the candidates are listed, with
-an input for a URL, a file path or an article id. Loading and comparing run in an exclusive
-thread worker; every failure is a notification, never a traceback.
+The article is the LEFT side (the copy). `Session.compare_article` runs in a worker; a
+confident best candidate opens the comparison at once (this screen is replaced by it, so Esc
+goes straight back to the reading app). Otherwise the candidates are listed, with an input for
+a URL, a file path or an article id (`Session.compare_with`). Every failure is a
+notification, never a traceback.
 """
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -20,25 +19,14 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
+from newsreader.errors import UserError
 from newsreader.text.safetext import clean
+from newsreader.ui.errors import ShowsWorkerErrors, report
 
 if TYPE_CHECKING:
     from newsreader.compare.model import Candidate, CompareResult, Document
     from newsreader.session import Session
-
-CONFIDENT = 0.5
-
-
-def spec_for(raw: str) -> str:
-    """What the user typed -> a load_document spec (article id, ~ path, URL)."""
-    raw = raw.strip()
-    if raw.isdigit() and not os.path.exists(raw):
-        return f"article:{raw}"
-    if raw.startswith("~"):
-        return os.path.expanduser(raw)
-    return raw
 
 
 def candidate_label(c: Candidate) -> Text:
@@ -51,7 +39,7 @@ def candidate_label(c: Candidate) -> Text:
     return out
 
 
-class CompareOpenScreen(Screen[None]):
+class CompareOpenScreen(ShowsWorkerErrors, Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back", id="compare_open_back")]
     DEFAULT_CSS = """
     CompareOpenScreen {
@@ -108,53 +96,25 @@ class CompareOpenScreen(Screen[None]):
         self.busy = on
         self.query_one(LoadingIndicator).display = on
 
-    def _fail(self, what: str, exc: BaseException) -> None:
-        self.notify(clean(f"{what}: {exc}", 400), severity="error", markup=False, timeout=8)
-
-    def _post(self, fn: Any, *args: Any) -> None:
-        """From a thread worker: run fn on the UI, unless the worker was cancelled."""
-        if get_current_worker().is_cancelled:
-            return
-        try:
-            self.app.call_from_thread(fn, *args)
-        except RuntimeError:  # the app is closing
-            pass
-
     # ------------------------------------------------------------------ finding the original
-    @work(thread=True, exclusive=True, group="compare-open")
-    def _find(self) -> None:
-        from newsreader.compare import find_original, load_document
-
-        store = self.session.store
+    @work(exclusive=True, group="compare-open", exit_on_error=False)
+    async def _find(self) -> None:
         try:
-            left = load_document(f"article:{self.article_id}", store=store)
-        except Exception as exc:  # every loader error carries a message
-            self._post(self._left_failed, exc)
+            outcome = await self.session.compare_article(self.article_id)
+        except UserError as exc:
+            report(self, UserError(f"cannot compare this article: {exc}"))
+            self.app.pop_screen()
             return
-        try:
-            candidates = find_original(left, store)
-        except Exception as exc:
-            self._post(self._fail, "could not search for the original", exc)
-            candidates = []
-        self._post(self._found, left, candidates)
-
-    def _left_failed(self, exc: BaseException) -> None:
-        self._fail("cannot load this article", exc)
-        self.app.pop_screen()
-
-    def _found(self, left: Document, candidates: list[Candidate]) -> None:
-        from newsreader.compare.find import COPY_REASON
-
-        self.left = left
-        # A candidate that is a copy of this article goes on the left when chosen.
-        self.copies = {f"article:{c.article_id}" for c in candidates if c.reason == COPY_REASON}
-        title = clean(left.title, 200) or "(untitled)"
+        self.left = outcome.left
+        self.copies = outcome.copies
+        title = clean(outcome.left.title, 200) or "(untitled)"
         self.query_one("#open-title", Static).update(Text(f"Compare sources: {title}"))
-        if candidates and candidates[0].score >= CONFIDENT:
-            best = candidates[0]
-            self._say(f"Comparing with “{clean(best.title, 200)}”…")
-            self._run(f"article:{best.article_id}", replace=True)
+        if outcome.result is not None:
+            self._show(outcome.result, replace=True)
             return
+        self._list(outcome.candidates)
+
+    def _list(self, candidates: list[Candidate]) -> None:
         self._loading(False)
         options = self.query_one(OptionList)
         options.clear_options()
@@ -184,55 +144,30 @@ class CompareOpenScreen(Screen[None]):
         if not raw:
             self.notify("Type a URL, a file path or an article id", severity="warning")
             return
-        self._start(spec_for(raw))
+        self._start(raw)
 
     def _start(self, spec: str) -> None:
         if self.left is None:
             return
         self._loading(True)
         self._say("Loading the original and comparing…")
-        self._run(spec, replace=False)
+        self._run(spec)
 
     # ------------------------------------------------------------------ comparing
-    @work(thread=True, exclusive=True, group="compare-run")
-    def _run(self, spec: str, replace: bool) -> None:
-        from newsreader.compare import compare, load_document
-
-        left = self.left
-        assert left is not None
+    @work(exclusive=True, group="compare-run", exit_on_error=False)
+    async def _run(self, spec: str) -> None:
+        assert self.left is not None
         try:
-            right = load_document(spec, store=self.session.store, fetch_html=self._fetch_sync)
-        except Exception as exc:  # loader errors (missing file, HTTP error ...) carry a message
-            self._post(self._run_failed, "cannot load the original", exc)
+            result = await self.session.compare_with(self.left, spec, self.copies)
+        except UserError as exc:
+            self._run_failed(f"cannot load the original: {exc}")
             return
-        if spec in self.copies:
-            left, right = right, left
-        try:
-            result = compare(left, right)
-        except Exception as exc:
-            self._post(self._run_failed, "the comparison failed", exc)
-            return
-        self._post(self._show, result, replace)
+        self._show(result, replace=False)
 
-    def _fetch_sync(self, url: str) -> tuple[str, str]:
-        """load_document's fetch_html, called in the worker thread: fetch on the app's loop."""
-        return self.app.call_from_thread(self._fetch, url)
-
-    async def _fetch(self, url: str) -> tuple[str, str]:
-        from newsreader.sources.fetch import Fetcher, fetch_html
-
-        fetcher = getattr(self.app, "fetcher", None)
-        if fetcher is not None:
-            return await fetch_html(url, fetcher)
-        from newsreader.refresh import fetch_settings
-
-        async with Fetcher(settings=fetch_settings(self.session.settings)) as own:
-            return await fetch_html(url, own)
-
-    def _run_failed(self, what: str, exc: BaseException) -> None:
-        self._fail(what, exc)
+    def _run_failed(self, message: str) -> None:
+        report(self, UserError(message))
         self._loading(False)
-        self._say(clean(f"{what}: {exc}", 300), error=True)
+        self._say(clean(message, 300), error=True)
         spec = self.query_one(Input)
         spec.remove_class("-hidden")
         if not self.query_one(OptionList).has_class("-hidden"):

@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from newsreader.errors import describe
 from newsreader.models import Subscription
-from newsreader.session import AddError, Session
 from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:
-    from newsreader.sources.fetch import Fetcher
+    from newsreader.session import Session
 
 DIALOG_CSS = """
 %s {
@@ -50,10 +50,9 @@ class AddFeedDialog(ModalScreen[Subscription | None]):
     DEFAULT_CSS = DIALOG_CSS % "AddFeedDialog"
     BINDINGS = [CANCEL]
 
-    def __init__(self, session: Session, fetcher: Fetcher | None = None) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.fetcher = fetcher
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -84,20 +83,15 @@ class AddFeedDialog(ModalScreen[Subscription | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @work(exclusive=True, group="add-check")
+    @work(exclusive=True, group="add-check", exit_on_error=False)
     async def _check(self, url: str, title: str | None, tags: list[str]) -> None:
         if self.session.find(url) is not None:
             self._error(f"Already subscribed to {clean(url, 300)}")
             return
         try:
-            sub = await self.session.resolve_new_feed(
-                url, title=title, tags=tags, fetcher=self.fetcher
-            )
-        except AddError as exc:
-            self._error(clean(exc, 500))
-            return
+            sub = await self.session.resolve_new_feed(url, title=title, tags=tags)
         except Exception as exc:  # never a traceback: say what happened
-            self._error(clean(f"could not add the feed: {type(exc).__name__}: {exc}", 500))
+            self._error(clean(describe(exc), 500))
             return
         if self.session.find(sub.url) is not None:
             self._error(f"Already subscribed to {clean(sub.url, 300)}")

@@ -6,11 +6,8 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from newsreader.config import ConfigError
 from newsreader.models import FeedRow, Subscription
 from newsreader.query import View
-from newsreader.session import AddError
-from newsreader.store import StoreError
 from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:
@@ -70,10 +67,10 @@ class FeedActions(_Base):
         if view.kind == "tag":
             return [f.url for f in self.feeds if view.tag in f.tags]
         aid = self.current_article_id()
-        art = self.store.get_article(aid) if aid is not None else None
+        art = self.session.article(aid) if aid is not None else None
         return [art.feed_url] if art else []
 
-    @work(group="refresh")
+    @work(group="refresh", exit_on_error=False)
     async def _refresh(self, urls: list[str] | None) -> None:
         n = len(self.session.subscriptions) if urls is None else len(urls)
         self._active += 1
@@ -91,12 +88,10 @@ class FeedActions(_Base):
                 self.schedule_view_reload(0.05 if not self.article_list.ids else 0.5)
             self._show_progress()
 
-        summary = None
         try:
-            summary = await self.session.refresh(urls, on_done=on_done, fetcher=self.fetcher)
-        except Exception as exc:  # the core reports per-feed errors; this is a bug or no parser
-            msg = clean(f"refresh failed: {type(exc).__name__}: {exc}", 300)
-            self.notify(msg, severity="error", markup=False)
+            # Per-feed failures are in the summary; anything raised is reported by the
+            # screen's worker-error backstop.
+            summary = await self.session.refresh(urls, on_done=on_done)
         finally:
             self._active -= 1
             if urls is None:
@@ -107,13 +102,12 @@ class FeedActions(_Base):
                 self._say_idle()
             self.schedule_counts(0)
             self.schedule_view_reload(0.05)
-        if summary is not None:
-            text = f"Refreshed {summary.total} feed{'s' if summary.total != 1 else ''}: "
-            text += f"{summary.new_articles} new"
-            if summary.failed:
-                text += f", {summary.failed} failed (marked ! in the feed pane)"
-            severity = "warning" if summary.failed else "information"
-            self.notify(text, severity=severity, timeout=4, markup=False)
+        text = f"Refreshed {summary.total} feed{'s' if summary.total != 1 else ''}: "
+        text += f"{summary.new_articles} new"
+        if summary.failed:
+            text += f", {summary.failed} failed (marked ! in the feed pane)"
+        severity = "warning" if summary.failed else "information"
+        self.notify(text, severity=severity, timeout=4, markup=False)
 
     def _show_progress(self) -> None:
         failed = f", {self._failed} failed" if self._failed else ""
@@ -124,18 +118,18 @@ class FeedActions(_Base):
     def action_add_feed(self) -> None:
         from newsreader.ui.screens.dialogs import AddFeedDialog
 
-        self.app.push_screen(AddFeedDialog(self.session, self.fetcher), self._feed_added)
+        self.app.push_screen(AddFeedDialog(self.session), self._feed_added)
 
     def _feed_added(self, sub: Subscription | None) -> None:
-        if sub is None:
-            return
-        try:
-            added = self.session.add(sub)
-        except (AddError, ConfigError, StoreError) as exc:
-            self.notify(clean(exc, 300), severity="error", markup=False)
-            return
-        self._apply_counts(self.store.feeds(), self.store.counts())
-        fid = self.store.feed_id(added.url)
+        if sub is not None:
+            self._add(sub)
+
+    @work(group="subscriptions", exit_on_error=False)
+    async def _add(self, sub: Subscription) -> None:
+        added = await self.write(self.session.add, sub)
+        feeds, counts = await self.off_thread(lambda: (self.session.feeds(), self.session.counts()))
+        self._apply_counts(feeds, counts)
+        fid = next((f.id for f in feeds if f.url == added.url), None)
         self.show_view(View("feed", feed_id=fid))
         self.notify(f"Subscribed to {clean(added.title or added.url, 200)}", markup=False)
         self._refresh([added.url])
@@ -164,15 +158,13 @@ class FeedActions(_Base):
 
         self.app.push_screen(ConfirmDialog(question), done)
 
-    def _remove(self, feed: FeedRow) -> None:
-        try:
-            self.session.remove(feed.url)
-        except (ConfigError, StoreError) as exc:
-            self.notify(clean(exc, 300), severity="error", markup=False)
-            return
+    @work(group="subscriptions", exit_on_error=False)
+    async def _remove(self, feed: FeedRow) -> None:
+        await self.write(self.session.remove, feed.url)
         if self.article is not None and self.article.feed_id == feed.id:
             self.article = None
-        self._apply_counts(self.store.feeds(), self.store.counts())
+        feeds, counts = await self.off_thread(lambda: (self.session.feeds(), self.session.counts()))
+        self._apply_counts(feeds, counts)
         self.show_view(View("all"))
         self.notify(f"Removed {clean(feed.title or feed.url, 200)}", markup=False)
 

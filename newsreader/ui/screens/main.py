@@ -1,8 +1,9 @@
 """The main screen: feed pane, article list, article pane. It owns the state.
 
 `view` (what the list shows) and `article` (what the article pane shows) are reactives; the
-panes report up with messages. Store queries that can be big run off the UI thread in
-exclusive workers, so a stale result never lands.
+panes report up with messages. Every use case is a `Session` call: queries that can be big run
+off the UI thread in exclusive workers (a stale result never lands), and every write runs on
+one writer thread, in the order the keys were pressed. A failed worker is a notification.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import datetime
 from time import monotonic
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -29,6 +29,7 @@ from newsreader.models import Article, FeedRow
 from newsreader.query import View
 from newsreader.session import Session
 from newsreader.ui.bindings import APP, SCREEN
+from newsreader.ui.errors import ShowsWorkerErrors
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen, ViewEntered
 from newsreader.ui.screens.article_actions import ArticleActions
 from newsreader.ui.screens.feed_actions import FeedActions
@@ -37,15 +38,11 @@ from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane, build_entries
 from newsreader.ui.widgets.status import StatusLine
 
-if TYPE_CHECKING:
-    from newsreader.sources.fetch import Fetcher
-
-
 T = TypeVar("T")
 WIDE = 150  # columns from which the three panes sit side by side
 
 
-class MainScreen(ArticleActions, FeedActions, Screen[None]):
+class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
     BINDINGS = [*APP[:2], *SCREEN]  # ? and q first, so the footer always shows them
     AUTO_FOCUS = "#articles"
 
@@ -56,14 +53,11 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self,
         session: Session,
         *,
-        fetcher: Fetcher | None = None,
         clock: Callable[[], datetime],
         auto_refresh: bool = True,
     ) -> None:
         super().__init__()
         self.session = session
-        self.store = session.store
-        self.fetcher = fetcher
         self.clock = clock
         self.feeds_auto_refresh = auto_refresh
         self.feeds: list[FeedRow] = []
@@ -75,6 +69,9 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self._view_timer: Timer | None = None
         # Store queries get their own threads: they never wait behind a refresh's parsing.
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ui-store")
+        # Writes (read, star, subscriptions) run one at a time, in the order of the keys.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ui-write")
+        self._opening: int | None = None
         self._init_refresh()
         if session.settings.compact:
             self.add_class("-compact")
@@ -84,7 +81,7 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         with Horizontal(id="panes"):
             yield FeedPane(id="feeds")
             with Vertical(id="right"):
-                yield ArticleList(self.store, self.clock, id="articles")
+                yield ArticleList(self.session.rows, self.clock, id="articles")
                 yield ArticleView(id="article").data_bind(MainScreen.article)
         yield StatusLine(id="status")
         yield Footer()
@@ -109,18 +106,23 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self.query_one("#feeds").border_title = "Feeds"
         self.article_view.border_title = "Article"
         # Paint the cached articles at once: the first queries run right here.
-        self._apply_counts(self.store.feeds(), self.store.counts())
-        self.article_list.set_ids(self.store.article_ids(self.view))
+        self._apply_counts(self.session.feeds(), self.session.counts())
+        self.article_list.set_ids(self.session.article_ids(self.view))
         self._title_list()
         self._say_idle()
         self._start_auto_refresh()
 
     async def off_thread(self, fn: Callable[..., T], *args: object) -> T:
-        """Run a store call off the UI thread."""
+        """Run a session query off the UI thread."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def write(self, fn: Callable[..., T], *args: object) -> T:
+        """Run a session write on the writer thread (writes keep their order)."""
+        return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
 
     def on_unmount(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._writer.shutdown(wait=True)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
@@ -152,9 +154,9 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self.article_list.empty_text = "Loading…"
         self._load_view(view, None)
 
-    @work(exclusive=True, group="view")
+    @work(exclusive=True, group="view", exit_on_error=False)
     async def _load_view(self, view: View, keep: int | None) -> None:
-        ids = await self.off_thread(self.store.article_ids, view)
+        ids = await self.off_thread(self.session.article_ids, view)
         if view != self.view:
             return
         lst = self.article_list
@@ -199,10 +201,10 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self._counts_timer = None
         self._reload_counts()
 
-    @work(exclusive=True, group="counts")
+    @work(exclusive=True, group="counts", exit_on_error=False)
     async def _reload_counts(self) -> None:
         def query() -> tuple[list[FeedRow], dict[str, int]]:
-            return self.store.feeds(), self.store.counts()
+            return self.session.feeds(), self.session.counts()
 
         feeds, counts = await self.off_thread(query)
         self._apply_counts(feeds, counts)
@@ -230,15 +232,20 @@ class MainScreen(ArticleActions, FeedActions, Screen[None]):
         self.open_article(event.article_id, focus=True)
 
     def open_article(self, article_id: int, *, focus: bool = False) -> None:
-        art = self.store.get_article(article_id)
+        """Show an article in the article pane (marking it read)."""
+        self._opening = article_id
+        self._open(article_id, focus)
+
+    @work(group="open", exit_on_error=False)
+    async def _open(self, article_id: int, focus: bool) -> None:
+        art = await self.write(self.session.open_article, article_id)
         if art is None:
             self.notify("That article is gone (its feed was removed).", severity="warning")
             return
-        if not art.read:
-            self.store.set_read([art.id], True)
-            art = replace(art, read=True)
-            self.article_list.update_row(art.id, read=True)
-            self.schedule_counts()
+        self.article_list.update_row(art.id, read=True)
+        self.schedule_counts()
+        if self._opening != article_id:
+            return  # another article was opened meanwhile: it is the one to show
         self.article_view.show_full = True
         self.article = art
         if focus:

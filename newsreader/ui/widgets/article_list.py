@@ -1,12 +1,12 @@
 """The article list: a virtual list over article ids (Line API).
 
-It holds only the ids of the view (`store.article_ids`), newest first, and fetches the rows in
-view with `store.rows_by_ids` into a small cache, so 100,000 articles paint as fast as ten.
+It holds only the ids of the view, newest first, and asks its row source (`Session.rows`) for
+the rows in view into a small cache, so 100,000 articles paint as fast as ten.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -20,7 +20,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.models import ArticleRow
-from newsreader.store import Store
 from newsreader.text.safetext import clean
 from newsreader.ui.bindings import NAV, OPEN
 from newsreader.ui.format import age
@@ -69,14 +68,14 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
 
     def __init__(
         self,
-        store: Store,
+        rows: Callable[[Sequence[int]], list[ArticleRow]],
         clock: Callable[[], datetime],
         *,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.store = store
+        self.rows = rows
         self.clock = clock
         self.ids: list[int] = []
         self._cache: dict[int, ArticleRow] = {}
@@ -121,7 +120,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         if len(self._cache) + len(want) > CACHE_LIMIT:
             self._cache.clear()
             want = self.ids[lo:hi]
-        for r in self.store.rows_by_ids(want):
+        for r in self.rows(want):
             self._cache[r.id] = r
             r.title = clean(r.title, 300) or "(untitled)"
             r.feed_title = clean(r.feed_title, 80)

@@ -13,8 +13,9 @@ from textual.widgets import Static
 
 from newsreader.models import Article
 from newsreader.text.safetext import clean
+from newsreader.text.urls import is_web_url
 from newsreader.ui.bindings import NAV
-from newsreader.ui.format import date_text, foreground, is_web_url
+from newsreader.ui.format import date_text, foreground
 from newsreader.ui.htmlrender import (
     DEFAULT_STYLES,
     Rendered,

@@ -1,71 +1,37 @@
-"""The operations a user performs, shared by the CLI and the TUI (no UI code here).
-
-A `Session` ties the user's feeds.toml, settings and store together. Every method either
-returns a value or raises an error whose message is one line a user can act on
-(`ConfigError`, `StoreError`, `AddError`).
-"""
+"""Use cases on subscriptions: add (with discovery), remove, OPML, the feed list, refresh."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader import config
-from newsreader.config import ConfigError, Settings
+from newsreader.config import ConfigError
 from newsreader.models import Subscription
-from newsreader.store import Store
+from newsreader.session.base import AddError, SessionBase
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     from newsreader.refresh import FeedDone, RefreshSummary
-    from newsreader.sources.fetch import Fetcher
 
 
-class AddError(Exception):
-    """A feed could not be added; the message says why and what to try."""
+@dataclass(slots=True)
+class FeedInfo:
+    """A subscription with what the store knows of it (for `newsreader list`)."""
+
+    url: str
+    title: str | None
+    tags: list[str]
+    total: int
+    unread: int
+    error: str | None
 
 
-@dataclass
-class Session:
-    feeds_file: Path
-    settings: Settings
-    store: Store
-    _subs: list[Subscription] | None = field(default=None, repr=False)
-
-    @classmethod
-    def open(
-        cls,
-        *,
-        feeds_file: Path | None = None,
-        db: Path | None = None,
-        settings: Settings | None = None,
-    ) -> Session:
-        feeds_file = config.ensure_feeds_file(feeds_file)
-        settings = settings or config.load_settings()
-        store = Store(db or config.db_path())
-        session = cls(feeds_file=feeds_file, settings=settings, store=store)
-        session.reload()
-        return session
-
-    # ---------------------------------------------------------------- subscriptions
-
-    def reload(self) -> list[Subscription]:
-        """Re-read feeds.toml (it may have been edited by hand) and sync the store."""
-        subs = config.load_subscriptions(self.feeds_file)
-        self.store.sync_subscriptions(subs)
-        self._subs = subs
-        return subs
-
-    @property
-    def subscriptions(self) -> list[Subscription]:
-        if self._subs is None:
-            return self.reload()
-        return self._subs
-
+class FeedUseCases(SessionBase):
     def find(self, key: str) -> Subscription | None:
+        """The subscription whose URL, or title (any case), is `key`."""
         k = key.strip()
         for s in self.subscriptions:
             if s.url == k or (s.title or "").casefold() == k.casefold():
@@ -83,6 +49,7 @@ class Session:
         return added[0]
 
     def remove(self, key: str) -> Subscription:
+        """Remove a feed (by URL or title) from feeds.toml and its articles from the store."""
         removed = config.remove_subscription(key, self.feeds_file)
         self.reload()
         self.store.delete_feed(removed.url)
@@ -102,7 +69,23 @@ class Session:
 
         return export_opml(self.subscriptions)
 
-    # ---------------------------------------------------------------- discovery
+    def feed_infos(self) -> list[FeedInfo]:
+        """Every subscription, in feeds.toml order, with its counts and last error."""
+        rows = {r.url: r for r in self.store.feeds()}
+        out = []
+        for s in self.subscriptions:
+            r = rows.get(s.url)
+            out.append(
+                FeedInfo(
+                    url=s.url,
+                    title=s.title or (r.title if r else None),
+                    tags=list(s.tags),
+                    total=r.total if r else 0,
+                    unread=r.unread if r else 0,
+                    error=r.error if r else None,
+                )
+            )
+        return out
 
     async def resolve_new_feed(
         self,
@@ -111,11 +94,9 @@ class Session:
         title: str | None = None,
         tags: list[str] | None = None,
         discover: bool = True,
-        fetcher: Fetcher | None = None,
     ) -> Subscription:
         """Check a URL a user typed and find the feed behind it (web pages are discovered)."""
         from newsreader.sources.discover import discover_feeds
-        from newsreader.sources.fetch import Fetcher
 
         url = url.strip()
         if "://" not in url and not Path(url).expanduser().exists() and "." in url.split("/")[0]:
@@ -131,17 +112,10 @@ class Session:
             return Subscription(url=str(path), title=title, tags=list(tags or []))
         if not discover:
             return Subscription(url=url, title=title, tags=list(tags or []))
-        own = fetcher is None
-        from newsreader.refresh import fetch_settings
-
-        f = fetcher if fetcher is not None else Fetcher(settings=fetch_settings(self.settings))
         try:
-            found = await discover_feeds(url, f)
+            found = await discover_feeds(url, self.fetcher())
         except Exception as exc:  # DiscoveryError and friends carry a user-facing message
             raise AddError(str(exc)) from exc
-        finally:
-            if own:
-                await f.aclose()
         if not found:
             raise AddError(f"no feed found at {url}: check the address, or give the feed's own URL")
         best = found[0]
@@ -153,11 +127,10 @@ class Session:
         *,
         on_start: Callable[[str], None] | None = None,
         on_done: Callable[[FeedDone], None] | None = None,
-        fetcher: Fetcher | None = None,
         executor: Executor | None = None,
         force: bool = False,
     ) -> RefreshSummary:
-        """Refresh the given feeds (all by default).
+        """Refresh the given feeds (all by default) with the session's client.
 
         `executor` parses large feeds; by default a process pool is made for the run (a thread
         pool where processes cannot start). A caller's executor is used as is and not shut down.
@@ -171,7 +144,7 @@ class Session:
         return await refresh_feeds(
             subs,
             store=self.store,
-            fetcher=fetcher,
+            fetcher=self.fetcher(),
             executor=executor,
             settings=self.settings,
             feeds_file=self.feeds_file,

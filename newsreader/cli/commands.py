@@ -1,0 +1,205 @@
+"""The commands: each parses nothing, calls the Session, prints with rich (feed text as
+`Text`, never markup)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import TypeVar
+
+from rich.console import Console
+from rich.text import Text
+
+from newsreader.errors import UserError
+from newsreader.refresh import FeedDone
+from newsreader.session import Session
+from newsreader.text.safetext import clean
+
+T = TypeVar("T")
+
+
+class UsageError(UserError):
+    """Bad arguments (an unknown feed, an unreadable file)."""
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def run(session: Session, work: Callable[[], Awaitable[T]]) -> T:
+    """Run the session's network work on one event loop, closing its client at the end."""
+
+    async def main() -> T:
+        try:
+            return await work()
+        finally:
+            await session.aclose()
+
+    return asyncio.run(main())
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    session = Session.open()
+    urls = None
+    if args.feeds:
+        urls = []
+        for key in args.feeds:
+            sub = session.find(key)
+            if sub is None:
+                raise UsageError(f"no subscription {key!r}; see `newsreader list`")
+            urls.append(sub.url)
+    total = len(urls) if urls else len(session.subscriptions)
+    out = console()
+    titles = {s.url: s.title or s.url for s in session.subscriptions}
+    progress = Progress(
+        TextColumn("refreshing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[feed]}", markup=False),
+        console=out,
+        transient=True,
+        disable=not out.is_terminal,
+    )
+    task = progress.add_task("refresh", total=total, feed="")
+
+    def done(ev: FeedDone) -> None:
+        progress.update(task, advance=1, feed=clean(titles.get(ev.url, ev.url), 50))
+
+    with progress:
+        summary = run(session, lambda: session.refresh(urls, on_done=done, force=args.force))
+    out.print(
+        Text(
+            f"{summary.total} feeds in {summary.elapsed:.1f}s: {summary.new_articles} new "
+            f"articles, {summary.ok} updated, {summary.unchanged} unchanged, "
+            f"{summary.failed} failed"
+            + (f", {summary.skipped} waiting (Retry-After)" if summary.skipped else "")
+        )
+    )
+    for f in summary.failures:
+        t = Text("  ✗ ", style="red")
+        t.append(clean(titles.get(f.url, f.url), 60), style="bold")
+        t.append(": " + clean(f.message or "failed", 300))
+        out.print(t)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    session = Session.open()
+
+    async def work() -> str:
+        sub = await session.resolve_new_feed(
+            args.url, title=args.title, tags=args.tags, discover=not args.no_discover
+        )
+        sub = session.add(sub)
+        line = f"added {clean(sub.title or sub.url)} ({clean(sub.url)})"
+        if args.no_fetch:
+            return line
+        summary = await session.refresh([sub.url])
+        if summary.failures:
+            msg = clean(summary.failures[0].message or "failed", 300)
+            return f"{line}\n  fetched with an error: {msg}"
+        return f"{line}\n  {summary.new_articles} articles"
+
+    console().print(Text(run(session, work)))
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    removed = Session.open().remove(args.key)
+    console().print(Text(f"removed {clean(removed.title or removed.url)} ({clean(removed.url)})"))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    feeds = Session.open().feed_infos()
+    if args.json:
+        print(json.dumps([asdict(f) for f in feeds], indent=2, ensure_ascii=False))
+        return 0
+    table = Table(box=None, pad_edge=False)
+    for col in ("", "feed", "unread", "total", "tags"):
+        table.add_column(col, justify="right" if col in ("unread", "total") else "left")
+    for f in feeds:
+        mark = Text("✗", style="red") if f.error else Text(" ")
+        name = Text(clean(f.title or f.url, 60))
+        if f.error:
+            name.append("  " + clean(f.error, 80), style="dim red")
+        table.add_row(mark, name, str(f.unread), str(f.total), Text(clean(", ".join(f.tags))))
+    console().print(table)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    rows = Session.open().search(args.query, limit=args.limit)
+    if args.json:
+        found = [
+            {
+                "id": r.id,
+                "title": r.title,
+                "feed": r.feed_title,
+                "link": r.link,
+                "published": r.published.isoformat() if r.published else None,
+                "read": r.read,
+                "starred": r.starred,
+            }
+            for r in rows
+        ]
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return 0
+    out = console()
+    if not rows:
+        out.print(Text(f"no articles match {clean(args.query)!r}"))
+    for r in rows:
+        t = Text(f"{r.id:>7}  ", style="dim")
+        t.append(clean(r.title, 90), style="bold" if not r.read else "")
+        t.append(f"  {clean(r.feed_title or '', 40)}", style="dim")
+        out.print(t)
+    return 0
+
+
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    from newsreader.sources.opml import OpmlError
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        added, found = Session.open().import_opml(data)
+    except OpmlError as exc:
+        raise UsageError(f"{path}: {exc}") from exc
+    console().print(
+        Text(
+            f"imported {len(added)} new feeds from {path} ({found} found, "
+            f"{found - len(added)} already subscribed); run `newsreader refresh` to fetch them"
+        )
+    )
+    return 0
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    from newsreader.config import atomic_write
+
+    session = Session.open()
+    text = session.export_opml()
+    if args.file:
+        atomic_write(Path(args.file), text)
+        print(f"wrote {len(session.subscriptions)} feeds to {args.file}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from newsreader.cli.compare import run_compare
+
+    return run_compare(args, console)

@@ -1,0 +1,29 @@
+"""The one backstop for errors in the app: a failed worker becomes a notification.
+
+Workers are declared with `exit_on_error=False`; the screens that run them inherit
+`ShowsWorkerErrors`, whose handler shows the error's one line (a `UserError` message as is,
+anything else as an unexpected error) with `notify`, never a traceback.
+"""
+
+from __future__ import annotations
+
+from textual.dom import DOMNode
+from textual.worker import Worker, WorkerState
+
+from newsreader.errors import describe
+from newsreader.text.safetext import clean
+
+
+def report(node: DOMNode, exc: BaseException) -> None:
+    """Show `exc` to the user as one line."""
+    node.notify(clean(describe(exc), 400), severity="error", markup=False, timeout=8)
+
+
+class ShowsWorkerErrors:
+    """Mixin for a screen: its failed workers are reported with `notify`."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None:
+            assert isinstance(self, DOMNode)
+            report(self, error)
