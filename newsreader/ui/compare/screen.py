@@ -13,9 +13,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
+from newsreader.compare import present
 from newsreader.compare.model import CompareResult, Document
 from newsreader.text.safetext import clean
-from newsreader.ui.compare.cells import NOT_DIFFERENCES, TAGS, count_kinds
+from newsreader.ui.compare.cells import NOT_DIFFERENCES, TAGS, count_roles
 from newsreader.ui.compare.keys import SCREEN, CompareCommands
 from newsreader.ui.compare.lines import SEP, WIDE_MIN, Geometry
 from newsreader.ui.compare.rows import CompareRows
@@ -30,15 +31,7 @@ def _plural(n: int, word: str) -> str:
 def summary_items(result: CompareResult, counts: dict[str, int], wide: bool) -> list[str]:
     """'coverage 64%', 'quotes lost 5' … and (wide) the row counts. Numbers only: nothing
     untrusted reaches the header."""
-    rep = result.report
-    items = [
-        f"coverage {round(rep.coverage * 100)}%",
-        f"quotes lost {len(rep.quotes_lost)}, kept {len(rep.quotes_kept)}",
-        f"names lost {len(rep.names_lost)}",
-        f"numbers changed {len(rep.numbers_changed)}",
-        f"boilerplate {len(rep.boilerplate)}",
-        "byline dropped" if rep.byline_dropped else "byline kept",
-    ]
+    items = present.summary_items(result)
     if wide:
         rows = [f"{TAGS[k][0]} {n} {TAGS[k][1]}" for k, n in counts.items()]
         items.append(f"{sum(counts.values())} rows: " + "  ".join(rows))
@@ -157,7 +150,7 @@ class CompareScreen(Screen[None]):
     def __init__(self, result: CompareResult) -> None:
         super().__init__()
         self.result = result
-        self.counts = count_kinds(result)
+        self.counts = count_roles(result)
         self.differences = sum(n for k, n in self.counts.items() if k not in NOT_DIFFERENCES)
 
     def compose(self) -> ComposeResult:
