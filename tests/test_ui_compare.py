@@ -8,9 +8,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from test_ui_support import clock, open_session, screen_text, settle
 
+import newsreader.compare as compare_mod
 from newsreader.compare.model import (
     CompareResult,
     DiffOp,
@@ -32,17 +32,8 @@ WIDE, NARROW = (160, 48), (80, 24)
 
 
 # ---------------------------------------------------------------------------- results
-def engine():
-    """The comparison engine, or skip (it is developed alongside this view)."""
-    import newsreader.compare as mod
-
-    if not all(hasattr(mod, n) for n in ("compare", "document_from_text", "find_original")):
-        pytest.skip("the comparison engine is not available")
-    return mod
-
-
 def seed_result() -> CompareResult:
-    mod = engine()
+    mod = compare_mod
     left = mod.document_from_text(COPY.read_text(encoding="utf-8"), str(COPY.relative_to(ROOT)))
     right = mod.document_from_text(
         ORIGINAL.read_text(encoding="utf-8"), str(ORIGINAL.relative_to(ROOT))
@@ -383,7 +374,6 @@ async def open_compare(app, session, path: Path, pilot) -> None:
 
 
 async def test_c_on_the_demo_aggregator_opens_the_comparison_at_once(tmp_path: Path) -> None:
-    engine()
     from newsreader.ui.screens.main import MainScreen
 
     app, session = demo_app(tmp_path)
@@ -407,7 +397,6 @@ async def test_unsure_original_offers_the_candidates(tmp_path: Path, monkeypatch
     from newsreader.compare.model import Candidate
     from newsreader.ui.screens.main import MainScreen
 
-    engine()
     app, session = demo_app(tmp_path)
     original = article_id(session, ORIGINAL)
     evil = "[bold red]Original?[/] \x1b[31m"
@@ -443,7 +432,6 @@ async def test_no_original_asks_for_a_file_or_url(tmp_path: Path, monkeypatch, h
 
     import newsreader.compare as mod
 
-    engine()
     monkeypatch.setattr(mod, "find_original", lambda doc, store, limit=5: [])
     paras = ORIGINAL.read_text(encoding="utf-8").split("\n\n")
     body = "".join(f"<p>{p.strip()}</p>" for p in paras if p.strip() and "[" not in p)

@@ -1,12 +1,14 @@
-"""A fast path for the common case: well-formed RSS 2.0 and Atom 1.0 read with lxml.
+"""A fast path for the common case: well-formed RSS 2.0, Atom 1.0 and RSS 1.0 / 0.90 (RDF)
+read with lxml.
 
 feedparser is thorough but slow (about 4 MB/s here; its SAX callbacks are most of a refresh's
 CPU). Most real feeds are well-formed RSS 2.0 or Atom 1.0, which lxml reads an order of
-magnitude faster. This module handles exactly that case and returns the same entry
+magnitude faster. This module handles exactly those and returns the same entry
 dictionaries feedparser would (the keys `parse._entry` reads), so sanitizing, ids, dates and
 enclosures go through one code path; xml:base is honoured like feedparser does (a "base" in
-the content details, links resolved). Anything unusual — not well-formed, RDF, a DOCTYPE, a
-charset conflict, an undefined entity — raises `Unsupported` and the caller uses feedparser.
+the content details, links resolved). Anything unusual — not well-formed, an RDF document
+without an RSS channel, a DOCTYPE, a charset conflict, an undefined entity — raises
+`Unsupported` and the caller uses feedparser.
 """
 
 from __future__ import annotations

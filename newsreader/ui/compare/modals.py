@@ -14,7 +14,7 @@ from newsreader.compare.model import CompareResult
 from newsreader.text.safetext import clean
 from newsreader.ui.compare.cells import LEGEND, TAGS, RowCells, diff_notation, side_text
 from newsreader.ui.compare.keys import MODAL
-from newsreader.ui.screens.help import ScrollModal
+from newsreader.ui.screens.modal import ScrollModal
 
 MODAL_CSS = """
 %s {

@@ -17,8 +17,9 @@ from newsreader.compare import present
 from newsreader.compare.model import CompareResult, Document
 from newsreader.text.safetext import clean
 from newsreader.ui.compare.cells import NOT_DIFFERENCES, TAGS, count_roles
-from newsreader.ui.compare.keys import SCREEN, CompareCommands
+from newsreader.ui.compare.keys import SCREEN
 from newsreader.ui.compare.lines import SEP, WIDE_MIN, Geometry
+from newsreader.ui.compare.palette import CompareCommands
 from newsreader.ui.compare.rows import CompareRows
 
 BOLD = Style(bold=True)

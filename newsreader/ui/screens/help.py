@@ -7,24 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from newsreader.ui.bindings import SECTIONS, keys_for
-
-
-class ScrollModal(ModalScreen[None]):
-    """A read-only modal around a VerticalScroll: close, and scroll with j/k."""
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-    def action_scroll(self, direction: str) -> None:
-        scroll = self.query_one(VerticalScroll)
-        if direction == "down":
-            scroll.scroll_down()
-        else:
-            scroll.scroll_up()
+from newsreader.ui.screens.modal import ScrollModal
 
 
 class HelpScreen(ScrollModal):
