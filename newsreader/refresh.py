@@ -19,6 +19,7 @@ from newsreader.models import ParsedFeed, Subscription
 from newsreader.sources.feeds import ParsePool, make_executor, update_feed
 from newsreader.sources.fetch import Fetcher, fetch_settings
 from newsreader.store import Store
+from newsreader.store.feeds import SavedFeed
 
 # Feeds in flight (fetching, waiting to be parsed or stored) beyond the connection limit, per
 # parse worker: enough to keep the workers busy, few enough that fetched bodies never pile up in
@@ -96,7 +97,7 @@ class _GroupSaver:
             self.writers.add(task)
             task.add_done_callback(self.writers.discard)
 
-    async def _write(self, batch: list) -> None:
+    async def _write(self, batch: list[tuple[SavedFeed, asyncio.Future[int]]]) -> None:
         items = [item for item, _ in batch]
         try:
             counts = await asyncio.to_thread(self.store.save_feeds, items)

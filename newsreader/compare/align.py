@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -53,11 +54,11 @@ class Link:
     right: list[int]
     score: float
     moved: bool = False
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _mask(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> np.ndarray:
-    cos = sim.cos.copy()
+    cos: np.ndarray = sim.cos.copy()
     lcls = [_CLASS.get(k) for k in lkinds]
     rcls = [_CLASS.get(k) for k in rkinds]
     for a in set(lcls):
@@ -187,7 +188,7 @@ def _extend(
                     break
 
 
-def _gap_links(links: list[Link], cos: np.ndarray, lfree: set[int], rfree: set[int]):
+def _gap_links(links: list[Link], cos: np.ndarray, lfree: set[int], rfree: set[int]) -> list[Link]:
     """Align what lies between consecutive links, in order, with a lower floor."""
     links.sort(key=lambda lk: min(lk.left))
     bounds = [(-1, -1)]

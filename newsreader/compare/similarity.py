@@ -96,7 +96,9 @@ class Similarity:
         self.cos = self.dot / denom
 
     @staticmethod
-    def _split(rows: np.ndarray, cols: np.ndarray, w: np.ndarray, n: int) -> list:
+    def _split(
+        rows: np.ndarray, cols: np.ndarray, w: np.ndarray, n: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
         bounds = np.searchsorted(rows, np.arange(n + 1))
         return [(cols[a:b], w[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
@@ -115,7 +117,9 @@ class Similarity:
         _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
         return float(np.dot(a[1][ia], b[1][ib]))
 
-    def _norm2(self, vecs: list, norms: np.ndarray, idx: list[int]) -> float:
+    def _norm2(
+        self, vecs: list[tuple[np.ndarray, np.ndarray]], norms: np.ndarray, idx: list[int]
+    ) -> float:
         total = float(sum(norms[i] for i in idx))
         for x in range(len(idx)):
             for y in range(x + 1, len(idx)):

@@ -105,8 +105,8 @@ def _base(el: Any) -> dict[str, str]:
 def _resolve(el: Any, href: str) -> str:
     if "://" in href:
         return href
-    base = el.base
-    if base and "://" in base:
+    base = str(el.base or "")
+    if "://" in base:
         try:
             return urljoin(base, href)
         except ValueError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html.entities
 import re
 from datetime import UTC, datetime
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from newsreader.errors import UserError
@@ -47,12 +48,12 @@ def _fix_ampersands(data: bytes) -> bytes:
     return _AMP.sub(repl, data)
 
 
-def _attr(el, *names: str) -> str:
+def _attr(el: Any, *names: str) -> str:
     lowered = {k.lower(): v for k, v in el.attrib.items() if isinstance(k, str)}
     for n in names:
         v = lowered.get(n.lower())
         if v and v.strip():
-            return v.strip()
+            return str(v).strip()
     return ""
 
 
@@ -77,7 +78,7 @@ def parse_opml(data: bytes) -> list[Subscription]:
     out: list[Subscription] = []
     seen: set[str] = set()
 
-    def walk(el, path: list[str]) -> None:
+    def walk(el: Any, path: list[str]) -> None:
         for child in el:
             if not isinstance(child.tag, str) or child.tag.lower() != "outline":
                 continue
@@ -88,7 +89,7 @@ def parse_opml(data: bytes) -> list[Subscription]:
             folder = clean(_attr(child, "text", "title"), 100)
             walk(child, [*path, folder] if folder and not url else path)
 
-    def _add(el, url: str, name: str, path: list[str]) -> None:
+    def _add(el: Any, url: str, name: str, path: list[str]) -> None:
         url = clean(url, 2000)
         if not is_web(url) or url in seen:
             return  # pipes (`|cmd`), exec:, file: and relative URLs are never imported

@@ -369,7 +369,7 @@ def _s(value: Any) -> str:
     return value if isinstance(value, str) else str(value) if isinstance(value, int) else ""
 
 
-def _json_author(obj: dict) -> str | None:
+def _json_author(obj: dict[str, Any]) -> str | None:
     authors = obj.get("authors")
     if isinstance(authors, list):
         names = [clean(_s(a.get("name")), 100) for a in authors if isinstance(a, dict)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 from newsreader.text.safetext import clean, clean_block
@@ -67,7 +68,7 @@ def extract(html: str, url: str | None = None) -> Extracted:
     )
 
 
-def _tree(html: str):
+def _tree(html: str) -> Any:
     try:
         import lxml.html
 
@@ -81,7 +82,7 @@ def page_links(html: str, base: str | None = None) -> list[str]:
     return _links(_tree(html), base) if html.strip() else []
 
 
-def _links(tree, base: str | None) -> list[str]:
+def _links(tree: Any, base: str | None) -> list[str]:
     if tree is None:
         return []
     root = tree

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 
 from textual.app import App
+from textual.binding import BindingType
+from textual.screen import Screen
 
 from newsreader.session import Session
 from newsreader.ui.bindings import APP
@@ -33,7 +36,7 @@ def _start_resource_tracker() -> None:
 class NewsReaderApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "newsreader"
-    BINDINGS = APP
+    BINDINGS: ClassVar[list[BindingType]] = list(APP)
     COMMANDS = App.COMMANDS | {ActionCommands}
 
     def __init__(
@@ -58,7 +61,7 @@ class NewsReaderApp(App[None]):
             else:
                 self._theme_warning = f"unknown theme {wanted!r}: use light, dark or a theme name"
 
-    def get_default_screen(self):
+    def get_default_screen(self) -> Screen[None]:
         from newsreader.ui.screens.main import MainScreen
 
         return MainScreen(

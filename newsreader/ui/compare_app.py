@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App
+from textual.screen import Screen
 
 from newsreader.compare.model import CompareResult
 from newsreader.ui.bindings import APP
@@ -16,7 +17,7 @@ class CompareApp(App[None]):
         super().__init__()
         self.result = result
 
-    def get_default_screen(self):
+    def get_default_screen(self) -> Screen[None]:
         from newsreader.ui.compare.screen import CompareScreen
 
         return CompareScreen(self.result)

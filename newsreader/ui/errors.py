@@ -7,16 +7,17 @@ anything else as an unexpected error) with `notify`, never a traceback.
 
 from __future__ import annotations
 
-from textual.dom import DOMNode
+from textual.message_pump import MessagePump
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from newsreader.errors import describe
 from newsreader.text.safetext import clean
 
 
-def report(node: DOMNode, exc: BaseException) -> None:
+def report(node: Widget | MessagePump, exc: BaseException) -> None:
     """Show `exc` to the user as one line."""
-    node.notify(clean(describe(exc), 400), severity="error", markup=False, timeout=8)
+    node.app.notify(clean(describe(exc), 400), severity="error", markup=False, timeout=8)
 
 
 class ShowsWorkerErrors:
@@ -25,5 +26,5 @@ class ShowsWorkerErrors:
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         error = event.worker.error
         if event.state is WorkerState.ERROR and error is not None:
-            assert isinstance(self, DOMNode)
+            assert isinstance(self, MessagePump)
             report(self, error)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
@@ -183,7 +184,7 @@ class _Walker:
             self.marker, self.hang = "", 0
 
     # -------------------------------------------------------------- walking
-    def walk(self, el, depth: int = 0) -> None:
+    def walk(self, el: Any, depth: int = 0) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else None
         if tag is None or tag in _SKIP:
             return
@@ -250,20 +251,20 @@ class _Walker:
         else:
             self._children(el, depth)
 
-    def _children(self, el, depth: int) -> None:
+    def _children(self, el: Any, depth: int) -> None:
         self.text(el.text)
         for child in el:
             self.walk(child, depth + 1)
             self.text(child.tail)
 
-    def _styled(self, el, depth: int, name: str) -> None:
+    def _styled(self, el: Any, depth: int, name: str) -> None:
         self.stack.append(name)
         try:
             self._children(el, depth)
         finally:
             self.stack.pop()
 
-    def _link(self, el, depth: int) -> None:
+    def _link(self, el: Any, depth: int) -> None:
         href = clean(el.get("href") or "", 2000)
         if not href or href.startswith("#"):
             self._children(el, depth)
@@ -276,7 +277,7 @@ class _Walker:
         self.cur.append(f"[{n}]", self.styles.get("linknum", ""))
         self.space = False
 
-    def _list(self, el, depth: int, ordered: bool) -> None:
+    def _list(self, el: Any, depth: int, ordered: bool) -> None:
         self.flush()
         start = el.get("start") or "1"
         self.lists.append([int(ordered), int(start) if start.isdigit() else 1])
@@ -286,7 +287,7 @@ class _Walker:
         self.indent -= 2
         self.lists.pop()
 
-    def _item(self, el, depth: int) -> None:
+    def _item(self, el: Any, depth: int) -> None:
         self.flush()
         saved = self.indent
         if self.lists and self.lists[-1][0]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from newsreader.compare.model import CompareResult
+from newsreader.compare.model import CompareResult, Row
 from newsreader.text.safetext import clean
 from newsreader.ui.compare.cells import LEGEND, TAGS, RowCells, diff_notation, side_text
 from newsreader.ui.compare.keys import MODAL
@@ -38,7 +41,7 @@ BOLD = Style(bold=True)
 
 
 class _Modal(ScrollModal):
-    BINDINGS = MODAL
+    BINDINGS: ClassVar[list[BindingType]] = list(MODAL)
 
 
 class RowDetail(_Modal):
@@ -59,7 +62,7 @@ class RowDetail(_Modal):
             scroll.border_subtitle = "Esc closes"
             yield Static(self._body(row), markup=False)
 
-    def _body(self, row) -> Group:
+    def _body(self, row: Row) -> Group:
         c = self.cells
         parts: list[Text] = []
         head = Text(f"{c.glyph} {c.tag}", style=BOLD)

@@ -8,10 +8,12 @@ scrolls as fast as a short one.
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -26,7 +28,7 @@ from newsreader.ui.widgets.cursor import CursorMoves
 
 
 class CompareRows(CursorMoves, ScrollView, can_focus=True):
-    BINDINGS = ROWS
+    BINDINGS: ClassVar[list[BindingType]] = list(ROWS)
     COMPONENT_CLASSES = {f"compare--{r.replace('_', '-')}" for r in ROLES} | {
         "compare--cursor",
         "compare--marker",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -65,7 +68,7 @@ class Summary(Widget):
     }
     """
 
-    def __init__(self, result: CompareResult, counts: dict[str, int], **kw) -> None:
+    def __init__(self, result: CompareResult, counts: dict[str, int], **kw: Any) -> None:
         super().__init__(**kw)
         self.result = result
         self.counts = counts
@@ -139,7 +142,7 @@ class StatusLine(Widget):
 class CompareScreen(Screen[None]):
     """A comparison: the copy (left) beside the original (right), row by row."""
 
-    BINDINGS = SCREEN
+    BINDINGS: ClassVar[list[BindingType]] = list(SCREEN)
     COMMANDS = {CompareCommands}
     AUTO_FOCUS = "CompareRows"
     DEFAULT_CSS = """

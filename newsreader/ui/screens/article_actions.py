@@ -7,23 +7,17 @@ writer thread), failures end as notifications (the screen's worker-error backsto
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 
 from newsreader.errors import UserError
 from newsreader.query import View
 from newsreader.text.safetext import clean
-
-if TYPE_CHECKING:
-    from newsreader.ui.screens.main import MainScreen
-
-    _Base = MainScreen
-else:
-    _Base = object
+from newsreader.ui.screens.reader import ReaderState
 
 
-class ArticleActions(_Base):
+class ArticleActions(ReaderState):
     # ------------------------------------------------------------------ state
     def _changed(self, article_id: int, **changes: Any) -> None:
         self.article_list.update_row(article_id, **changes)

@@ -9,6 +9,7 @@ from textual import work
 from newsreader.models import FeedRow, Subscription
 from newsreader.query import View
 from newsreader.text.safetext import clean
+from newsreader.ui.screens.reader import ReaderState
 
 if TYPE_CHECKING:
     from newsreader.refresh import FeedDone
@@ -19,18 +20,7 @@ else:
     _Base = object
 
 
-class FeedActions(_Base):
-    def _init_refresh(self) -> None:
-        self._active = 0
-        self._all_running = False
-        self._done = 0
-        self._total = 0
-        self._failed = 0
-
-    @property
-    def refreshing(self) -> bool:
-        return self._active > 0
-
+class FeedActions(ReaderState):
     def _start_auto_refresh(self) -> None:
         if not self.feeds_auto_refresh:
             return
@@ -106,8 +96,10 @@ class FeedActions(_Base):
         text += f"{summary.new_articles} new"
         if summary.failed:
             text += f", {summary.failed} failed (marked ! in the feed pane)"
-        severity = "warning" if summary.failed else "information"
-        self.notify(text, severity=severity, timeout=4, markup=False)
+        if summary.failed:
+            self.notify(text, severity="warning", timeout=4, markup=False)
+        else:
+            self.notify(text, timeout=4, markup=False)
 
     def _show_progress(self) -> None:
         failed = f", {self._failed} failed" if self._failed else ""

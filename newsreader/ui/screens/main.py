@@ -1,53 +1,37 @@
-"""The main screen: feed pane, article list, article pane. It owns the state.
+"""The main screen: feed pane, article list, article pane, and the keys that drive them.
 
-`view` (what the list shows) and `article` (what the article pane shows) are reactives; the
-panes report up with messages. Every use case is a `Session` call: queries that can be big run
-off the UI thread in exclusive workers (a stale result never lands), and every write runs on
-one writer thread, in the order the keys were pressed. A failed worker is a notification.
+The state and its helpers are `ReaderState` (screens/reader.py); the actions are
+`ArticleActions` and `FeedActions`; this class lays the panes out and handles their messages.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from time import monotonic
-from typing import TypeVar
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from newsreader.models import Article, FeedRow
-from newsreader.query import View
 from newsreader.session import Session
 from newsreader.ui.bindings import APP, SCREEN
-from newsreader.ui.errors import ShowsWorkerErrors
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen, ViewEntered
 from newsreader.ui.screens.article_actions import ArticleActions
 from newsreader.ui.screens.feed_actions import FeedActions
+from newsreader.ui.screens.reader import ReaderState
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
-from newsreader.ui.widgets.feed_pane import FeedPane, build_entries
+from newsreader.ui.widgets.feed_pane import FeedPane
 from newsreader.ui.widgets.status import StatusLine
 
-T = TypeVar("T")
 WIDE = 150  # columns from which the three panes sit side by side
 
 
-class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
+class MainScreen(ArticleActions, FeedActions):
     BINDINGS = [*APP[:2], *SCREEN]  # ? and q first, so the footer always shows them
     AUTO_FOCUS = "#articles"
-
-    view: reactive[View] = reactive(View("all"), init=False)
-    article: reactive[Article | None] = reactive(None, always_update=True)
 
     def __init__(
         self,
@@ -56,25 +40,7 @@ class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
         clock: Callable[[], datetime],
         auto_refresh: bool = True,
     ) -> None:
-        super().__init__()
-        self.session = session
-        self.clock = clock
-        self.feeds_auto_refresh = auto_refresh
-        self.feeds: list[FeedRow] = []
-        self.counts: dict[str, int] = {}
-        self.search_query: str | None = None
-        self.view_label = "All"
-        self.view_error: str | None = None
-        self._counts_timer: Timer | None = None
-        self._view_timer: Timer | None = None
-        # Store queries get their own threads: they never wait behind a refresh's parsing.
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ui-store")
-        # Writes (read, star, subscriptions) run one at a time, in the order of the keys.
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ui-write")
-        self._opening: int | None = None
-        self._init_refresh()
-        if session.settings.compact:
-            self.add_class("-compact")
+        super().__init__(session, clock=clock, auto_refresh=auto_refresh)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -82,25 +48,9 @@ class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
             yield FeedPane(id="feeds")
             with Vertical(id="right"):
                 yield ArticleList(self.session.rows, self.clock, id="articles")
-                yield ArticleView(id="article").data_bind(MainScreen.article)
+                yield ArticleView(id="article").data_bind(ReaderState.article)
         yield StatusLine(id="status")
         yield Footer()
-
-    @property
-    def feed_pane(self) -> FeedPane:
-        return self.query_one(FeedPane)
-
-    @property
-    def article_list(self) -> ArticleList:
-        return self.query_one(ArticleList)
-
-    @property
-    def article_view(self) -> ArticleView:
-        return self.query_one(ArticleView)
-
-    @property
-    def status(self) -> StatusLine:
-        return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
         self.query_one("#feeds").border_title = "Feeds"
@@ -112,22 +62,10 @@ class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
         self._say_idle()
         self._start_auto_refresh()
 
-    async def off_thread(self, fn: Callable[..., T], *args: object) -> T:
-        """Run a session query off the UI thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
-
-    async def write(self, fn: Callable[..., T], *args: object) -> T:
-        """Run a session write on the writer thread (writes keep their order)."""
-        return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
-
-    def on_unmount(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._writer.shutdown(wait=True)
-
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
 
-    # ------------------------------------------------------------------ state: view
+    # ------------------------------------------------------------------ messages
     @on(ViewChosen)
     def _view_chosen(self, event: ViewChosen) -> None:
         self.view_label = event.label
@@ -135,93 +73,10 @@ class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
         self.view = event.view
         self._say_idle()
 
-    def show_view(self, view: View) -> None:
-        """Select `view` in the feed pane and show it (reloading it if it is already shown)."""
-        entry = self.feed_pane.select_view(view)
-        self.view_label = entry.label if entry is not None else "All"
-        self.view_error = entry.error if entry is not None else None
-        if view == self.view:
-            self.reload_view()
-        self.view = view
-        self._say_idle()
-
     @on(ViewEntered)
     def _view_entered(self, event: ViewEntered) -> None:
         self.article_list.focus()
 
-    def watch_view(self, view: View) -> None:
-        self.article_list.show_feed = view.kind != "feed"
-        self.article_list.empty_text = "Loading…"
-        self._load_view(view, None)
-
-    @work(exclusive=True, group="view", exit_on_error=False)
-    async def _load_view(self, view: View, keep: int | None) -> None:
-        ids = await self.off_thread(self.session.article_ids, view)
-        if view != self.view:
-            return
-        lst = self.article_list
-        lst.empty_text = _empty_text(view)
-        lst.set_ids(ids, keep)
-        self._title_list()
-        self._say_idle()
-
-    def reload_view(self) -> None:
-        """Re-query the current view, keeping the cursor on its article."""
-        self._load_view(self.view, self.article_list.current_id)
-
-    def schedule_view_reload(self, delay: float = 0.5) -> None:
-        """Reload the view soon; many calls in a burst make one reload."""
-        self._view_timer = self._schedule(self._view_timer, delay, self._view_timer_fired)
-
-    def _view_timer_fired(self) -> None:
-        self._view_timer = None
-        self.reload_view()
-
-    def _schedule(self, timer: Timer | None, delay: float, callback) -> Timer:
-        """Start a one-shot timer, or keep the pending one unless the new one is sooner."""
-        due = monotonic() + delay
-        if timer is not None:
-            if getattr(timer, "_due", 0.0) <= due:
-                return timer
-            timer.stop()
-        timer = self.set_timer(max(delay, 0.01), callback)
-        timer._due = due  # type: ignore[attr-defined]
-        return timer
-
-    def _title_list(self) -> None:
-        n = len(self.article_list.ids)
-        # a Text, so a feed title is never read as markup
-        self.article_list.border_title = Text(f"{self.view_label} ({n})")
-
-    # ------------------------------------------------------------------ state: counts
-    def schedule_counts(self, delay: float = 0.25) -> None:
-        self._counts_timer = self._schedule(self._counts_timer, delay, self._counts_timer_fired)
-
-    def _counts_timer_fired(self) -> None:
-        self._counts_timer = None
-        self._reload_counts()
-
-    @work(exclusive=True, group="counts", exit_on_error=False)
-    async def _reload_counts(self) -> None:
-        def query() -> tuple[list[FeedRow], dict[str, int]]:
-            return self.session.feeds(), self.session.counts()
-
-        feeds, counts = await self.off_thread(query)
-        self._apply_counts(feeds, counts)
-
-    def _apply_counts(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
-        self.feeds = feeds
-        self.counts = counts
-        self.feed_pane.show_entries(build_entries(feeds, counts, self.search_query), self.view)
-        entry = self.feed_pane.current
-        if entry is not None and entry.view == self.view and entry.error != self.view_error:
-            self.view_error = entry.error
-            self._say_idle()
-
-    def feed_row(self, feed_id: int | None) -> FeedRow | None:
-        return next((f for f in self.feeds if f.id == feed_id), None)
-
-    # ------------------------------------------------------------------ articles
     @on(ArticleHighlighted)
     def _highlighted(self, event: ArticleHighlighted) -> None:
         if not self.refreshing:
@@ -230,32 +85,6 @@ class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
     @on(ArticleOpened)
     def _opened(self, event: ArticleOpened) -> None:
         self.open_article(event.article_id, focus=True)
-
-    def open_article(self, article_id: int, *, focus: bool = False) -> None:
-        """Show an article in the article pane (marking it read)."""
-        self._opening = article_id
-        self._open(article_id, focus)
-
-    @work(group="open", exit_on_error=False)
-    async def _open(self, article_id: int, focus: bool) -> None:
-        art = await self.write(self.session.open_article, article_id)
-        if art is None:
-            self.notify("That article is gone (its feed was removed).", severity="warning")
-            return
-        self.article_list.update_row(art.id, read=True)
-        self.schedule_counts()
-        if self._opening != article_id:
-            return  # another article was opened meanwhile: it is the one to show
-        self.article_view.show_full = True
-        self.article = art
-        if focus:
-            self.article_view.focus()
-
-    def current_article_id(self) -> int | None:
-        """The article an action applies to: the open one when the article pane has focus."""
-        if self.article is not None and isinstance(self.focused, ArticleView):
-            return self.article.id
-        return self.article_list.current_id or (self.article.id if self.article else None)
 
     # ------------------------------------------------------------------ focus
     def _panes(self) -> list[Widget]:
@@ -273,25 +102,3 @@ class MainScreen(ShowsWorkerErrors, ArticleActions, FeedActions, Screen[None]):
             self.article_list.focus()
         elif isinstance(focused, ArticleList):
             self.feed_pane.focus()
-
-    # ------------------------------------------------------------------ status line
-    def _say_idle(self) -> None:
-        if self.refreshing:
-            return
-        if self.view_error:
-            self.status.say(f"! {self.view_label}: {self.view_error}", error=True)
-            return
-        lst = self.article_list
-        n = len(lst.ids)
-        where = f"{lst.cursor + 1}/{n}" if n else "0"
-        self.status.say(f"{self.view_label} · {where} · ? keys · q quit")
-
-
-def _empty_text(view: View) -> str:
-    if view.kind == "search":
-        return "Nothing found. Press / to search again."
-    if view.kind == "starred":
-        return "No starred articles yet: press s on an article to star it."
-    if view.kind == "unread":
-        return "All read."
-    return "No articles here yet. Press R to refresh, a to add a feed."

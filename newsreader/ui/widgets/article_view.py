@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import Group
 from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -42,7 +45,7 @@ _STYLE_CLASSES = {
 
 
 class ArticleView(VerticalScroll, can_focus=True):
-    BINDINGS = NAV
+    BINDINGS: ClassVar[list[BindingType]] = list(NAV)
     COMPONENT_CLASSES = {
         "article-view--title",
         "article-view--heading",

@@ -7,16 +7,22 @@ class CursorMoves:
     """Mixin: the `j/k/g/G` actions of a widget with `cursor`, `row_count` and `move_to()`."""
 
     cursor: int
-    row_count: int
+
+    @property
+    def row_count(self) -> int:
+        raise NotImplementedError
+
+    def move_to(self, index: int) -> None:
+        raise NotImplementedError
 
     def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)  # type: ignore[attr-defined]
+        self.move_to(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)  # type: ignore[attr-defined]
+        self.move_to(self.cursor - 1)
 
     def action_first(self) -> None:
-        self.move_to(0)  # type: ignore[attr-defined]
+        self.move_to(0)
 
     def action_last(self) -> None:
-        self.move_to(self.row_count - 1)  # type: ignore[attr-defined]
+        self.move_to(self.row_count - 1)

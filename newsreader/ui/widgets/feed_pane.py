@@ -113,7 +113,7 @@ class FeedPane(OptionList):
     def _index_for(self, current: str | None, keep: View | None) -> int:
         ids = [e.option_id for e in self.entries]
         if current in ids:
-            return ids.index(current)  # type: ignore[arg-type]
+            return ids.index(current)
         if keep is not None:
             for i, e in enumerate(self.entries):
                 if e.view == keep:
