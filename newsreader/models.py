@@ -1,4 +1,4 @@
-"""Plain dataclasses shared by the core modules (no I/O, no UI)."""
+"""Plain dataclasses shared by the core modules and the UI (no I/O, no UI code)."""
 
 from __future__ import annotations
 
@@ -120,3 +120,36 @@ class Article:
     text: str
     full_text: str | None  # extracted from the web page by `f`, cached
     enclosures: list[Enclosure] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FeedDone:
+    url: str
+    status: str  # "new" | "unchanged" | "error" | "skipped"
+    new: int = 0
+    message: str | None = None
+    elapsed: float = 0.0
+
+
+@dataclass(slots=True)
+class RefreshSummary:
+    total: int = 0
+    ok: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    new_articles: int = 0
+    failures: list[FeedDone] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def add(self, ev: FeedDone) -> None:
+        if ev.status == "error":
+            self.failed += 1
+            self.failures.append(ev)
+        elif ev.status == "unchanged":
+            self.unchanged += 1
+        elif ev.status == "skipped":
+            self.skipped += 1
+        else:
+            self.ok += 1
+        self.new_articles += ev.new

@@ -11,11 +11,10 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.config import Settings
-from newsreader.models import ParsedFeed, Subscription
+from newsreader.models import FeedDone, ParsedFeed, RefreshSummary, Subscription
 from newsreader.sources.feeds import ParsePool, make_executor, update_feed
 from newsreader.sources.fetch import Fetcher, fetch_settings
 from newsreader.store import Store
@@ -25,39 +24,6 @@ from newsreader.store.feeds import SavedFeed
 # parse worker: enough to keep the workers busy, few enough that fetched bodies never pile up in
 # memory while the parsers catch up (1,000 feeds once held ~100 MB of waiting bodies).
 _QUEUED_PER_WORKER = 4
-
-
-@dataclass(slots=True)
-class FeedDone:
-    url: str
-    status: str  # "new" | "unchanged" | "error" | "skipped"
-    new: int = 0
-    message: str | None = None
-    elapsed: float = 0.0
-
-
-@dataclass(slots=True)
-class RefreshSummary:
-    total: int = 0
-    ok: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    skipped: int = 0
-    new_articles: int = 0
-    failures: list[FeedDone] = field(default_factory=list)
-    elapsed: float = 0.0
-
-    def add(self, ev: FeedDone) -> None:
-        if ev.status == "error":
-            self.failed += 1
-            self.failures.append(ev)
-        elif ev.status == "unchanged":
-            self.unchanged += 1
-        elif ev.status == "skipped":
-            self.skipped += 1
-        else:
-            self.ok += 1
-        self.new_articles += ev.new
 
 
 class _GroupSaver:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a local HTTP server, a fresh XDG home, paths to the shared corpora."""
+"""Shared fixtures: a local HTTP server, a fresh XDG home. Helpers live in tests/support/."""
 
 from __future__ import annotations
 
@@ -7,19 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from httpserver import LocalServer
-
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("NEWSREADER_SHARED", ROOT.parent / "shared"))
-CORPORA = SHARED / "corpora"
-
-
-def corpus(name: str) -> Path:
-    """A folder of ../shared/corpora, or skip the test when it is absent."""
-    path = CORPORA / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent (the shared corpora are not on this machine)")
-    return path
+from support.server import LocalServer
 
 
 @pytest.fixture

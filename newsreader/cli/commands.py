@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from newsreader.errors import UserError
-from newsreader.refresh import FeedDone
+from newsreader.models import FeedDone
 from newsreader.session import Session
 from newsreader.text.safetext import clean
 

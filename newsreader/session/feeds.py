@@ -14,7 +14,7 @@ from newsreader.models import Subscription
 from newsreader.session.base import AddError, SessionBase
 
 if TYPE_CHECKING:
-    from newsreader.refresh import FeedDone, RefreshSummary
+    from newsreader.models import FeedDone, RefreshSummary
 
 
 @dataclass(slots=True)

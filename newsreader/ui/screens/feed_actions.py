@@ -12,7 +12,7 @@ from newsreader.text.safetext import clean
 from newsreader.ui.screens.reader import ReaderState
 
 if TYPE_CHECKING:
-    from newsreader.refresh import FeedDone
+    from newsreader.models import FeedDone
     from newsreader.ui.screens.main import MainScreen
 
     _Base = MainScreen

@@ -20,7 +20,8 @@ from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
 from newsreader.session import Session
 from newsreader.sources.parse import parse_feed
 
-import hostile_feeds as hf
+import support.hostile as hf
+from support.ui import screen_lines
 
 BASE = "http://127.0.0.1:9"
 HEADLINE = "[bold red]MARKUP-STYLE[/bold red] [@click=app.quit]QUIT[/] [link=http://e/]L[/link]"
@@ -84,19 +85,13 @@ def _parsed_feeds() -> list[tuple[str, ParsedFeed]]:
     return out
 
 
-def screen_text(app) -> list[str]:
-    """What the terminal would show: the text of every cell, line by line."""
-    strips = app.screen._compositor.render_strips()
-    return ["".join(seg.text for seg in strip) for strip in strips]
-
-
 def svg_text(app) -> str:
     svg = app.export_screenshot()
     return unescape(" ".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
 
 
 def assert_screen_clean(app, where: str) -> str:
-    lines = screen_text(app)
+    lines = screen_lines(app)
     text = "\n".join(lines)
     bad = hf.forbidden_chars(text.replace("\n", " "))
     assert not bad, f"{where}: {bad}"

@@ -21,7 +21,7 @@ from newsreader.models import ParsedFeed, Subscription
 from newsreader.store import Store
 from newsreader.text.safetext import clean, clean_block, is_clean
 
-import hostile_feeds as hf
+import support.hostile as hf
 
 CI = settings(
     max_examples=40,

@@ -20,11 +20,15 @@ from newsreader.compare.boilerplate import score
 from newsreader.compare.facts import names, numbers_changed, quotes
 from newsreader.compare.sentences import split_sentences
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.cli import run_cli
+from support.paths import GOLD as GOLD_DIR
+from support.paths import PAIRS
+
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 COPY = SEEDS / "000_2f754f0fdfd46775.txt"
 ORIGINAL = SEEDS / "001_8e37780b18e596c7.txt"
-GOLD = json.loads((Path(__file__).parent / "gold" / "seed_pair.json").read_text())
+GOLD = json.loads((GOLD_DIR / "seed_pair.json").read_text())
 SHARED = ROOT.parent / "shared" / "corpora" / "articles"
 
 
@@ -278,7 +282,6 @@ def test_quality_on_scripted_pairs() -> None:
 def test_cli_compare_fetches_both_sides_from_a_local_server(http_server, xdg_home) -> None:
     """URLs are fetched with the project's client and the article extracted from the page."""
     import os
-    import subprocess
 
     def page(text: str) -> bytes:
         paras = "".join(f"<p>{p}</p>" for p in text.split("\n\n")[1:] if p.strip())
@@ -290,20 +293,13 @@ def test_cli_compare_fetches_both_sides_from_a_local_server(http_server, xdg_hom
 
     http_server.add("/copy.html", page(COPY.read_text()), content_type="text/html")
     http_server.add("/original.html", page(ORIGINAL.read_text().strip()), content_type="text/html")
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsreader",
-            "compare",
-            http_server.url("/copy.html"),
-            http_server.url("/original.html"),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
+    out = run_cli(
+        {**os.environ, **xdg_home},
+        "compare",
+        http_server.url("/copy.html"),
+        http_server.url("/original.html"),
+        "--json",
         timeout=120,
-        env={**os.environ, **xdg_home},
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -311,19 +307,12 @@ def test_cli_compare_fetches_both_sides_from_a_local_server(http_server, xdg_hom
     assert data["report"]["coverage"] > 0.5
     linked = [r for r in data["rows"] if r["left"] and r["right"]]
     assert len(linked) >= 15
-    missing = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "newsreader",
-            "compare",
-            http_server.url("/gone.html"),
-            str(ORIGINAL),
-        ],
-        capture_output=True,
-        text=True,
+    missing = run_cli(
+        {**os.environ, **xdg_home},
+        "compare",
+        http_server.url("/gone.html"),
+        str(ORIGINAL),
         timeout=120,
-        env={**os.environ, **xdg_home},
     )
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert "404" in missing.stderr or "not found" in missing.stderr.lower()
@@ -337,8 +326,8 @@ PLAIN = SHARED / "plain"
 def test_hand_written_rewrite_against_its_gold(name: str) -> None:
     """Harder pairs: rewrites written like a content farm's (heavy paraphrase, merges, a far
     move, quotes turned into paraphrase, a number changed, boilerplate), with their gold."""
-    gold = json.loads((Path(__file__).parent / "gold" / f"{name}_pair.json").read_text())
-    left = load_document(str(Path(__file__).parent / "pairs" / f"{name}_copy.txt"))
+    gold = json.loads((GOLD_DIR / f"{name}_pair.json").read_text())
+    left = load_document(str(PAIRS / f"{name}_copy.txt"))
     right = load_document(str(PLAIN / gold["original"]))
     result = compare(left, right)
     sys.path.insert(0, str(ROOT / "bench"))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from support.cli import run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -34,15 +34,7 @@ def home(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def run(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+run = run_cli
 
 
 def feeds_file(env: dict[str, str]) -> Path:

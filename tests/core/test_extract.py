@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from newsreader.text.extract import extract
 from newsreader.text.safetext import is_clean
 
-BENCH = (
-    Path(__file__).resolve().parents[2] / "shared" / "corpora" / "articles" / "extraction-benchmark"
-)
+from support.paths import CORPORA
+
+BENCH = CORPORA / "articles" / "extraction-benchmark"
 pytestmark = pytest.mark.skipif(not BENCH.is_dir(), reason="needs ../shared/corpora/articles")
 
 

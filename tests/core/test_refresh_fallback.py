@@ -15,7 +15,7 @@ from newsreader.models import ParsedArticle, ParsedFeed
 from newsreader.query import View
 from newsreader.session import Session
 
-from httpserver import LocalServer
+from support.server import LocalServer
 
 FEEDS = 4
 ITEMS = 60  # > 16 KB per feed, so parsing goes to the executor, not the inline thread

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_ui_support import BASE, clock, demo_session, open_session, screen_text
 
 from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
@@ -14,6 +13,8 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane
 from newsreader.ui.widgets.status import StatusLine
+
+from support.ui import BASE, clock, demo_session, open_session, screen_text
 
 
 def rss(title: str, items: list[tuple[str, str, str]]) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from test_ui_support import BASE, NOW, clock, open_session, screen_text, settle
-
 from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.widgets.article_list import CACHE_LIMIT, ArticleList
+
+from support.ui import BASE, NOW, clock, open_session, screen_text, settle
 
 N = 100_000
 FEEDS = 20

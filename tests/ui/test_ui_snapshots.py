@@ -6,10 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_ui_support import clock, demo_session
 
 from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
+
+from support.ui import clock, demo_session
 
 
 @pytest.fixture(autouse=True)

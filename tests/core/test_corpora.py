@@ -4,8 +4,6 @@ against a local server), feedparser's ill-formed and encoding suites, and real O
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import feedparser
@@ -14,8 +12,9 @@ import pytest
 from newsreader.sources.opml import OpmlError, parse_opml
 from newsreader.sources.parse import ParseError, parse_feed
 
-from conftest import corpus
-from httpserver import LocalServer
+from support.cli import run_cli
+from support.paths import corpus
+from support.server import LocalServer
 
 SKIP_NAMES = {"SOURCE.md", "MANIFEST.tsv", "expectations.json"}
 
@@ -28,17 +27,6 @@ def feed_files(root: Path) -> list[Path]:
         and p.name not in SKIP_NAMES
         and "licenses" not in p.parts
         and "expected" not in p.parts
-    )
-
-
-def cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsreader", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
     )
 
 
@@ -59,9 +47,9 @@ def test_real_feeds_refresh_then_conditional_refresh(xdg_home: dict[str, str]) -
             "# real-world corpus\n"
             + "".join(f'[[feed]]\nurl = "{u}"\ntags = ["corpus"]\n' for u in urls.values())
         )
-        first = cli(xdg_home, "refresh")
+        first = run_cli(xdg_home, "refresh", timeout=180)
         assert first.returncode == 0, first.stderr
-        feeds = json.loads(cli(xdg_home, "list", "--json").stdout)
+        feeds = json.loads(run_cli(xdg_home, "list", "--json").stdout)
         by_url = {f["url"]: f for f in feeds}
         # Every feed feedparser alone can read (entries > 0) has articles here.
         for path, url in urls.items():
@@ -72,7 +60,7 @@ def test_real_feeds_refresh_then_conditional_refresh(xdg_home: dict[str, str]) -
         failed = [f for f in feeds if f["error"]]
         assert len(failed) <= 3, [(f["url"], f["error"]) for f in failed]  # truncated/odd JSON
         requests_before = len(server.requests)
-        second = cli(xdg_home, "refresh")
+        second = run_cli(xdg_home, "refresh", timeout=180)
         assert second.returncode == 0
         new = server.requests[requests_before:]
         conditional = [r for r in new if "if-none-match" in r.headers]

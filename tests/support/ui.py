@@ -74,9 +74,14 @@ def demo_session(tmp_path: Path, per_feed: int = 4, **kw) -> Session:
     return session
 
 
-def screen_text(app) -> str:
+def screen_lines(app) -> list[str]:
+    """What the terminal would show: the text of every cell, line by line."""
     strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+    return ["".join(seg.text for seg in strip) for strip in strips]
+
+
+def screen_text(app) -> str:
+    return "\n".join(screen_lines(app))
 
 
 async def settle(app, pilot) -> None:

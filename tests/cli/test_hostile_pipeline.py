@@ -21,8 +21,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-import hostile_feeds as hf
-from hostile_feeds import HostileServer, Run, run_cli
+import support.cli as cli
+import support.hostile as hf
+from support.cli import Run, run_cli
+from support.hostile import HostileServer
 
 MAX_BYTES = 2_000_000
 DEADLINE = 5.0
@@ -228,11 +230,11 @@ def attack(tmp_path_factory: pytest.TempPathFactory):
     past = time.time() - 3600
     os.utime(canary, (past, past))
     before = canary.stat().st_atime_ns
-    env = hf.make_home(root, SETTINGS)
+    env = cli.make_home(root, SETTINGS)
     server = HostileServer().__enter__()
     try:
         urls = _register(server, canary)
-        hf.write_feeds(env, list(urls.values()))
+        cli.write_feeds(env, list(urls.values()))
         refresh = run_cli(env, "refresh", timeout=90, measure=True)
         listing = run_cli(env, "list", timeout=30)
         list_json = run_cli(env, "list", "--json", timeout=30)
@@ -254,7 +256,7 @@ def attack(tmp_path_factory: pytest.TempPathFactory):
             searched=searched,
             canary=canary,
             canary_atime_checked=atime and canary.stat().st_atime_ns == before,
-            db=hf.db_file(env),
+            db=cli.db_file(env),
         )
         run.canary_atime_before = before  # type: ignore[attr-defined]
         run.canary_atime_enabled = atime  # type: ignore[attr-defined]
@@ -633,14 +635,14 @@ def test_compare_print_of_hostile_files_is_clean(tmp_path: Path, attack: AttackR
 
 
 def test_twenty_thousand_items_in_one_feed(tmp_path: Path) -> None:
-    env = hf.make_home(
+    env = cli.make_home(
         tmp_path, SETTINGS.replace(f"max_bytes = {MAX_BYTES}", "max_bytes = 8000000")
     )
     body = hf.many_items(20000)
     assert len(body) < 8_000_000
     with HostileServer() as srv:
         url = srv.static("/20k.xml", body)
-        hf.write_feeds(env, [url])
+        cli.write_feeds(env, [url])
         run = run_cli(env, "refresh", timeout=90, measure=True)
         again = run_cli(env, "refresh", timeout=90)
     assert run.returncode == 0 and "0 failed" in run.stdout, str(run)

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import hostile_feeds as hf
-from hostile_feeds import HostileServer, run_cli
+import support.cli as cli
+import support.hostile as hf
+from support.cli import run_cli
+from support.hostile import HostileServer
 
 SETTINGS = """
 refresh_on_start = false
@@ -65,8 +67,8 @@ def test_broken_feeds_toml_is_refused_with_line_and_column_and_untouched(
     tmp_path: Path, case: str
 ) -> None:
     text, line = BROKEN[case]
-    env = hf.make_home(tmp_path, SETTINGS)
-    path = hf.feeds_toml_path(env)
+    env = cli.make_home(tmp_path, SETTINGS)
+    path = cli.feeds_toml_path(env)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode("utf-8"))
     past = time.time_ns() - 3_600_000_000_000
@@ -87,8 +89,8 @@ def test_broken_feeds_toml_is_refused_with_line_and_column_and_untouched(
 
 
 def test_feeds_toml_that_is_not_utf8_is_refused_with_its_position(tmp_path: Path) -> None:
-    env = hf.make_home(tmp_path, SETTINGS)
-    path = hf.feeds_toml_path(env)
+    env = cli.make_home(tmp_path, SETTINGS)
+    path = cli.feeds_toml_path(env)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b'[[feed]]\nurl = "http://127.0.0.1:9/a"\ntitle = "caf\xe9"\n')
     before = (path.read_bytes(), path.stat().st_mtime_ns)
@@ -103,7 +105,7 @@ def test_feeds_toml_that_is_not_utf8_is_refused_with_its_position(tmp_path: Path
 
 
 def _good_feeds(env: dict[str, str], url: str = "http://127.0.0.1:9/a.xml") -> Path:
-    return hf.write_feeds(env, [url])
+    return cli.write_feeds(env, [url])
 
 
 @pytest.fixture
@@ -145,7 +147,7 @@ def readonly_dir(tmp_path: Path):
 def test_uncreatable_config_dir_is_a_clear_error(tmp_path: Path, readonly_dir) -> None:
     ro, make_ro = readonly_dir
     make_ro()
-    env = hf.make_home(tmp_path)
+    env = cli.make_home(tmp_path)
     env["XDG_CONFIG_HOME"] = str(ro / "config")
     run = run_cli(env, "list", timeout=30)
     assert run.returncode == 1, str(run)
@@ -154,7 +156,7 @@ def test_uncreatable_config_dir_is_a_clear_error(tmp_path: Path, readonly_dir) -
 
 
 def test_config_path_blocked_by_a_file_is_a_clear_error(tmp_path: Path) -> None:
-    env = hf.make_home(tmp_path)
+    env = cli.make_home(tmp_path)
     blocker = tmp_path / "blocker"
     blocker.write_text("not a directory")
     env["XDG_CONFIG_HOME"] = str(blocker / "config")
@@ -166,7 +168,7 @@ def test_config_path_blocked_by_a_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_readonly_feeds_toml_edit_is_refused_and_file_kept(tmp_path: Path, readonly_dir) -> None:
     ro, make_ro = readonly_dir
-    env = hf.make_home(tmp_path)
+    env = cli.make_home(tmp_path)
     env["XDG_CONFIG_HOME"] = str(ro / "config")
     path = _good_feeds(env)
     make_ro()
@@ -187,7 +189,7 @@ def test_readonly_feeds_toml_edit_is_refused_and_file_kept(tmp_path: Path, reado
 def test_uncreatable_data_dir_is_a_clear_error(tmp_path: Path, readonly_dir) -> None:
     ro, make_ro = readonly_dir
     make_ro()
-    env = hf.make_home(tmp_path)
+    env = cli.make_home(tmp_path)
     _good_feeds(env)
     env["XDG_DATA_HOME"] = str(ro / "data")
     run = run_cli(env, "list", timeout=30)
@@ -198,7 +200,7 @@ def test_uncreatable_data_dir_is_a_clear_error(tmp_path: Path, readonly_dir) -> 
 
 def test_readonly_database_is_a_clear_error(tmp_path: Path, readonly_dir) -> None:
     ro, make_ro = readonly_dir
-    env = hf.make_home(tmp_path)
+    env = cli.make_home(tmp_path)
     _good_feeds(env)
     env["XDG_DATA_HOME"] = str(ro / "data")
     first = run_cli(env, "list", timeout=30)  # creates the database
@@ -248,9 +250,9 @@ def test_full_disk_for_feeds_toml_is_a_clear_error_and_keeps_the_file(
     tmp_path: Path, small_fs
 ) -> None:
     kind, small = small_fs
-    env = hf.make_home(tmp_path)
+    env = cli.make_home(tmp_path)
     env["XDG_CONFIG_HOME"] = str(small / "config")
-    path = hf.write_feeds(env, [f"http://127.0.0.1:9/{i}-{'x' * 100}.xml" for i in range(20)])
+    path = cli.write_feeds(env, [f"http://127.0.0.1:9/{i}-{'x' * 100}.xml" for i in range(20)])
     first = run_cli(env, "list", timeout=30)  # database and everything else already set up
     assert first.returncode == 0, str(first)
     preexec = None
@@ -279,7 +281,7 @@ def test_full_disk_for_feeds_toml_is_a_clear_error_and_keeps_the_file(
 
 def test_full_disk_for_the_database_is_a_clear_error(tmp_path: Path, small_fs) -> None:
     kind, small = small_fs
-    env = hf.make_home(tmp_path, SETTINGS)
+    env = cli.make_home(tmp_path, SETTINGS)
     env["XDG_DATA_HOME"] = str(small / "data")
     big = hf.rss(
         [
@@ -291,10 +293,10 @@ def test_full_disk_for_the_database_is_a_clear_error(tmp_path: Path, small_fs) -
     with HostileServer() as srv:
         small_url = srv.static("/small.xml", hf.good_feed("small"))
         big_url = srv.static("/big.xml", big)
-        hf.write_feeds(env, [small_url, big_url])
+        cli.write_feeds(env, [small_url, big_url])
         first = run_cli(env, "refresh", small_url, timeout=60)
         assert first.returncode == 0, str(first)
-        preexec = None if kind == "tmpfs" else _fsize_limit(hf.db_file(env).stat().st_size + 65536)
+        preexec = None if kind == "tmpfs" else _fsize_limit(cli.db_file(env).stat().st_size + 65536)
         run = run_cli(env, "refresh", timeout=60, preexec_fn=preexec)
         hf.assert_clean_output(run)
         listing = run_cli(env, "list", "--json", timeout=30)
@@ -308,7 +310,7 @@ def test_full_disk_for_the_database_is_a_clear_error(tmp_path: Path, small_fs) -
         feeds = {f["url"]: f for f in json.loads(listing.stdout)}
         assert feeds[small_url]["total"] == 3  # what was committed before is still there
         assert feeds[big_url]["total"] in (0, 3000)  # never half a feed
-    conn = sqlite3.connect(hf.db_file(env))
+    conn = sqlite3.connect(cli.db_file(env))
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
@@ -346,18 +348,18 @@ def _check_db(db: Path) -> sqlite3.Connection:
 
 
 def test_two_processes_at_once(tmp_path: Path) -> None:
-    env = hf.make_home(tmp_path, SETTINGS)
+    env = cli.make_home(tmp_path, SETTINGS)
     with HostileServer() as srv:
         urls = []
         for i in range(6):
             body = _feed_n(f"c{i}", 1500)
             srv.route(f"/c{i}.xml", hf.delayed(lambda b=body: b, 0.3 + 0.1 * i))
             urls.append(f"{srv.url}/c{i}.xml")
-        hf.write_feeds(env, urls)
+        cli.write_feeds(env, urls)
         assert run_cli(env, "list", timeout=30).returncode == 0  # store created once
         procs = [
             subprocess.Popen(
-                [*hf.CLI, "refresh"],
+                [*cli.CLI, "refresh"],
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -378,7 +380,7 @@ def test_two_processes_at_once(tmp_path: Path) -> None:
     for r in readers:
         assert r.returncode == 0, str(r)
         json.loads(r.stdout)
-    conn = _check_db(hf.db_file(env))
+    conn = _check_db(cli.db_file(env))
     try:
         counts = dict(
             conn.execute(
@@ -406,7 +408,7 @@ SLOW = pytest.mark.skipif(not os.environ.get("NEWSREADER_SLOW"), reason="NEWSREA
 def test_kill_9_mid_refresh_keeps_the_store_consistent(
     tmp_path: Path, delays: tuple[float, ...]
 ) -> None:
-    env = hf.make_home(tmp_path, SETTINGS)
+    env = cli.make_home(tmp_path, SETTINGS)
     phase = {"n": 0}
     with HostileServer() as srv:
         state_url = srv.static("/state.xml", _feed_n("state", 10))
@@ -417,11 +419,11 @@ def test_kill_9_mid_refresh_keeps_the_store_consistent(
                 hf.delayed(lambda i=i: _feed_n(f"big{i}", 2 if phase["n"] == 0 else 4000), 0.0),
             )
             big_urls.append(f"{srv.url}/big{i}.xml")
-        hf.write_feeds(env, [state_url, *big_urls])
+        cli.write_feeds(env, [state_url, *big_urls])
         first = run_cli(env, "refresh", timeout=60)
         assert first.returncode == 0 and "0 failed" in first.stdout, str(first)
 
-        db = hf.db_file(env)
+        db = cli.db_file(env)
         conn = sqlite3.connect(db, timeout=10)
         with conn:
             conn.execute(
@@ -447,7 +449,7 @@ def test_kill_9_mid_refresh_keeps_the_store_consistent(
         phase["n"] = 1
         for delay in delays:
             proc = subprocess.Popen(
-                [*hf.CLI, "refresh"],
+                [*cli.CLI, "refresh"],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

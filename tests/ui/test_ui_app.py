@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_support import clock, demo_session, screen_text, settle
-
 from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.help import HelpScreen
@@ -13,6 +11,8 @@ from newsreader.ui.screens.main import MainScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane
+
+from support.ui import clock, demo_session, screen_text, settle
 
 
 def make_app(tmp_path: Path, **kw) -> tuple[NewsReaderApp, object]:
@@ -274,9 +274,9 @@ async def test_compare_opens_the_compare_screen(tmp_path: Path, monkeypatch) -> 
 
 
 async def test_reload_keeps_the_cursor_on_its_article(tmp_path: Path) -> None:
-    from test_ui_support import DEMO_FEEDS, NOW, article
-
     from newsreader.models import ParsedFeed
+
+    from support.ui import DEMO_FEEDS, NOW, article
 
     app, session = make_app(tmp_path, per_feed=30)
     async with app.run_test(size=(100, 30)) as pilot:

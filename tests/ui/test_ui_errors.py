@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_ui_support import clock, demo_session, settle
-
 from newsreader.store import StoreError
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.screens.main import MainScreen
+
+from support.ui import clock, demo_session, settle
 
 
 async def test_a_store_error_while_marking_read_is_a_notification(tmp_path: Path) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from test_ui_support import clock, open_session, screen_text, settle
-
 import newsreader.compare as compare_mod
 from newsreader.compare.model import (
     CompareResult,
@@ -25,7 +23,9 @@ from newsreader.ui.compare.modals import Legend, RowDetail
 from newsreader.ui.compare.rows import CompareRows
 from newsreader.ui.compare_app import CompareApp
 
-ROOT = Path(__file__).resolve().parent.parent
+from support.ui import clock, open_session, screen_text, settle
+
+ROOT = Path(__file__).resolve().parents[2]
 COPY = ROOT / "seeds" / "000_2f754f0fdfd46775.txt"
 ORIGINAL = ROOT / "seeds" / "001_8e37780b18e596c7.txt"
 WIDE, NARROW = (160, 48), (80, 24)

@@ -11,7 +11,7 @@ import pytest
 from newsreader.sources.discover import discover_feeds, find_feed_links
 from newsreader.sources.fetch import Fetcher, FetchSettings, decode_html, retry_after_seconds
 
-from httpserver import LocalServer
+from support.server import LocalServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 

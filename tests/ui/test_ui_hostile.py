@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_ui_support import BASE, NOW, clock, open_session, screen_text, settle
-
 from newsreader.models import ParsedArticle, ParsedFeed
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.htmlrender import render_html
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane
 from newsreader.ui.widgets.status import StatusLine
+
+from support.ui import BASE, NOW, clock, open_session, screen_text, settle
 
 MARKUP = "[bold red]x[/]"
 ANSI = "\x1b[31mRED\x1b[0m"
