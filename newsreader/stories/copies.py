@@ -28,6 +28,14 @@ def short_copy(a: Item, b: Item) -> bool:
     return len(la & lb) / len(la | lb) >= 0.7
 
 
+ALIGN_CHARS = 5000  # the aligner judges a copy from its first ~800 words (bounded cost)
+
+
+def _same_title(a: Item, b: Item) -> bool:
+    ta, tb = a.title_terms(), b.title_terms()
+    return bool(ta | tb) and len(ta & tb) >= 0.6 * len(ta | tb)
+
+
 class CopyJudge:
     """Copy decisions for one update run, with a budget of aligner calls (each costs ~10 ms)."""
 
@@ -38,6 +46,8 @@ class CopyJudge:
         self.aligned = 0
 
     def is_copy(self, new: Item, old: Item) -> bool:
+        if new.feed_id == old.feed_id and not _same_title(new, old):
+            return False  # one feed's items share templates; a republished item keeps its title
         if new.sig is None or old.sig is None:
             if new.sig is None and old.sig is None:
                 return short_copy(new, old)
@@ -70,6 +80,6 @@ class CopyJudge:
             body = text if text.startswith(title) else f"{title}\n\n{text}"
             if author:
                 body = body.replace("\n\n", f"\n\nBy {author}\n\n", 1)
-            docs.append(document_from_text(body[:60000], f"article:{aid}", title=title))
+            docs.append(document_from_text(body[:ALIGN_CHARS], f"article:{aid}", title=title))
         result = compare(docs[0], docs[1])
         return result.report.coverage >= self.params.copy_coverage

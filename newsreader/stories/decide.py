@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from newsreader.stories.item import FEED, LABEL, NAME, TITLE, Item
+from newsreader.stories.item import FEED, LABEL, NAME, NUMBER, TITLE, Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +68,24 @@ class Vec:
                 strong[t] = v
         self.w = w
         self.norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        self.numbers = item.title_numbers()
+        self.numbers = item.exact_numbers()
         self.strong = strong
+
+
+def conflict(a: Vec, b: Vec) -> bool:
+    """Do the headlines give different exact numbers of one kind (magnitude 6.1 vs 5.4, a
+    $1.55bn vs a $1.73bn jackpot, 21 vs 13 satellites, 2-2 vs 0-1)?"""
+    if a.numbers and b.numbers:
+        for kind, nums in a.numbers.items():
+            other = b.numbers.get(kind)
+            if other and not (nums & other):
+                return True
+    return False
 
 
 def similarity(a: Vec, b: Vec) -> float:
     """Cosine of two items' vectors; 0 when their headline numbers disagree."""
-    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+    if conflict(a, b):
         return 0.0
     small, big = (a.w, b.w) if len(a.w) <= len(b.w) else (b.w, a.w)
     dot = 0.0
@@ -86,18 +97,22 @@ def similarity(a: Vec, b: Vec) -> float:
 
 
 def evidence(a: Vec, b: Vec, params: Params) -> bool:
-    """Do the two share enough informative terms, one of them an anchor?"""
+    """Do the two share enough informative terms, one of them an anchor (a rare word, a
+    name), and one of them saying what happened (not a name: the same people in the news
+    two days running are two stories unless the event words agree too)?"""
     shared = 0
-    anchor = False
+    anchor = event = False
     small, big = (a, b) if len(a.strong) <= len(b.strong) else (b, a)
+    fa, fb = a.item.flags, b.item.flags
     for t, v in small.strong.items():
         if t in big.strong and v >= params.floor_idf:
             shared += 1
-            if v >= params.anchor_idf or (
-                (a.item.flags.get(t, 0) & NAME) and (b.item.flags.get(t, 0) & NAME)
-            ):
+            name = bool((fa.get(t, 0) | fb.get(t, 0)) & NAME)
+            if v >= params.anchor_idf or name:
                 anchor = True
-    return anchor and shared >= params.min_shared
+            if not name or fa.get(t, 0) & NUMBER:
+                event = True
+    return anchor and event and shared >= params.min_shared
 
 
 def linked(a: Vec, b: Vec, params: Params, cos: float | None = None) -> bool:

@@ -32,9 +32,22 @@ _BAND_MIX = _rng.integers(1, 2**63, size=ROWS, dtype=np.uint64)
 _WORD = re.compile(r"\w+")
 
 
+MAX_CHARS = 8000  # a copy shows in its first thousand words
+_CRC: dict[str, int] = {}
+
+
+def _crc(word: str) -> int:
+    h = _CRC.get(word)
+    if h is None:
+        if len(_CRC) > 200_000:
+            _CRC.clear()
+        h = _CRC[word] = zlib.crc32(word.encode())
+    return h
+
+
 def _word_hashes(text: str) -> np.ndarray:
-    words = _WORD.findall(fold(text))
-    return np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    words = _WORD.findall(fold(text[:MAX_CHARS]))
+    return np.fromiter(map(_crc, words), dtype=np.uint64, count=len(words))
 
 
 def signature(text: str) -> np.ndarray | None:

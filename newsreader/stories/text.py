@@ -43,12 +43,17 @@ FURNITURE = frozenset(
     podcast review interview factbox timeline quiz newsletter briefing photos gallery
     pictures listen read editorial letters obituary sponsored advertisement""".split()
 )
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?", re.UNICODE)
+_WORD = re.compile(
+    r"U\.S\.|U\.K\.|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?", re.UNICODE
+)
 _NUMBER = re.compile(
-    r"(?<![\w.])([$£€¥]?)(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(%|per ?cent|percent|k|m|mn|bn|"
+    r"(?<![\w.])(?:(more than|at least|over|nearly|almost|about|around|some|up to|under|"
+    r"fewer than|less than|roughly|approximately|hundreds|thousands)\s+)?([$£€¥]?)"
+    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(%|per ?cent|percent|k|m|mn|bn|"
     r"tn|million|billion|trillion|thousand)\b)?(st|nd|rd|th)?",
     re.I,
 )
+_SCORE = re.compile(r"(?<![\w.])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\w.%])")
 _SCALE = {
     "k": 1e3,
     "thousand": 1e3,
@@ -81,7 +86,9 @@ class Terms:
     lead: dict[str, float] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
     title_numbers: set[str] = field(default_factory=set)
+    approx: set[str] = field(default_factory=set)  # estimates ("at least 18")
     numbers: set[str] = field(default_factory=set)
+    kicker: set[str] = field(default_factory=set)  # terms of a topic label ("Libya floods:")
     furniture: set[str] = field(default_factory=set)  # terms found only in labels / tails
 
     def all(self) -> dict[str, float]:
@@ -91,8 +98,27 @@ class Terms:
         return out
 
 
+# A few equivalences every newsroom uses (not synonyms: spellings of one word).
+_SAME = {
+    "quake": "earthquake",
+    "quakes": "earthquake",
+    "died": "die",
+    "dies": "die",
+    "dying": "die",
+    "u.s": "usa",
+    "u.s.": "usa",
+    "america's": "usa",
+    "britain": "uk",
+    "britain's": "uk",
+    "british": "uk",
+    "u.k": "uk",
+    "u.k.": "uk",
+}
+
+
 def stem(word: str) -> str:
     """A light, deterministic English stem of a folded word (plurals, -ed, -ing)."""
+    word = _SAME.get(word, word)
     if word.endswith("'s"):
         word = word[:-2]
     n = len(word)
@@ -110,11 +136,13 @@ def stem(word: str) -> str:
 
 
 def _number_key(cur: str, digits: str, scale: str | None, ordinal: str | None) -> str | None:
+    """"#<value><kind>": kinds are % (percent), $ (money), th (ordinal), . (a decimal: a
+    magnitude, a version) and none (a count)."""
     try:
         value = float(digits.replace(",", ""))
     except ValueError:
         return None
-    unit = ""
+    unit = "." if "." in digits and not scale else ""
     if scale:
         s = scale.lower().replace(" ", "")
         if s in ("%", "percent"):
@@ -130,32 +158,41 @@ def _number_key(cur: str, digits: str, scale: str | None, ordinal: str | None) -
     return f"#{value:g}{unit}"
 
 
-def numbers_in(text: str) -> set[str]:
+def numbers_in(text: str, approx: set[str] | None = None) -> set[str]:
+    """Number keys of a text; counts written as estimates ("at least 18", "more than 600")
+    are also put in `approx`: reports of one event disagree on those as the toll grows."""
     out: set[str] = set()
+    for m in _SCORE.finditer(text):
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        out.add(f"#{a}-{b}")  # a score or a range: "2-2", "Arsenal 0-1 Chelsea" = "1-0"
+    text = _SCORE.sub(" ", text)
     for m in _NUMBER.finditer(text):
-        key = _number_key(m.group(1), m.group(2), m.group(3), m.group(4))
+        key = _number_key(m.group(2), m.group(3), m.group(4), m.group(5))
         if key is not None:
             out.add(key)
+            if m.group(1) and approx is not None and key[-1].isdigit():
+                approx.add(key)
     for w in re.findall(r"[a-z]+", fold(text)):
         if w in _NUMBER_WORDS:
             out.add(f"#{_NUMBER_WORDS[w]:g}")
+        elif w in ("dozens", "hundreds", "thousands") and approx is not None:
+            approx.add("#many")
     return out
 
 
-def split_furniture(title: str) -> tuple[str, str]:
-    """(headline proper, furniture text): a short label before ':' or '|' and an outlet name
-    after a final ' - ' or ' | ' are furniture (the label may still name a topic: it is kept
-    at a low weight by the caller)."""
-    furn = []
+def split_furniture(title: str) -> tuple[str, str, str]:
+    """(headline proper, label, tail): a short label before ':' or '|' ("Live:", "Libya
+    floods:") and an outlet name after a final ' - ' or ' | ' ("- Reuters")."""
+    label = tail = ""
     m = _LABEL.match(title)
     if m and len(m.group(1).split()) <= 3 and len(title) - m.end() > 12:
-        furn.append(m.group(1))
+        label = m.group(1)
         title = title[m.end() :]
     m = _TAIL.search(title)
     if m and len(m.group(1).split()) <= 4 and m.start() > 12:
-        furn.append(m.group(1))
+        tail = m.group(1)
         title = title[: m.start()]
-    return title, " ".join(furn)
+    return title, label, tail
 
 
 def _is_title_case(words: list[str]) -> bool:
@@ -167,7 +204,7 @@ def _words(text: str, weight: float, out: dict[str, float], names: set[str], cap
     toks = _WORD.findall(text)
     sentence_start = True
     for tok in toks:
-        folded = fold(tok)
+        folded = "usa" if tok in ("US", "U.S.") else fold(tok)
         if folded[0].isdigit():
             sentence_start = False
             if len(folded) == 4 and folded.isdigit() and 1900 <= int(folded) <= 2100:
@@ -189,7 +226,7 @@ def _words(text: str, weight: float, out: dict[str, float], names: set[str], cap
 
 def lead_of(text: str, title: str) -> str:
     """The first ~40 words of the article text, the headline and a byline line left out."""
-    t = " ".join(text.split())
+    t = " ".join(text[:1500].split())
     if title and t.startswith(title):
         t = t[len(title) :].lstrip(" .:-")
     m = _BYLINE.match(t)
@@ -203,17 +240,20 @@ def lead_of(text: str, title: str) -> str:
 def terms_of(title: str, text: str) -> Terms:
     """The weighted terms of an article (title weight 1, lead 0.5, furniture 0.2)."""
     terms = Terms()
-    head, furn = split_furniture(" ".join(title.split()))
+    head, label, tail = split_furniture(" ".join(title.split()))
     words = head.split()
     caps = not _is_title_case(words)
     _words(head, 1.0, terms.title, terms.names, caps)
-    fnames: set[str] = set()
-    ftitle: dict[str, float] = {}
-    _words(furn, 0.2, ftitle, fnames, True)
-    for t, w in ftitle.items():
-        if t in FURNITURE:
-            continue
-        if t not in terms.title:
+    extra: dict[str, float] = {}
+    _words(label, 1.0, extra, terms.names, False)
+    for t in extra:
+        if t not in FURNITURE and t not in terms.title:
+            terms.title[t] = 1.0
+            terms.kicker.add(t)
+    extra = {}
+    _words(tail, 0.2, extra, set(), False)
+    for t, w in extra.items():
+        if t not in FURNITURE and t not in terms.title:
             terms.title[t] = w
             terms.furniture.add(t)
     for t in list(terms.title):
@@ -223,7 +263,7 @@ def terms_of(title: str, text: str) -> Terms:
     lead = lead_of(text, title)
     if lead:
         _words(lead, 0.5, terms.lead, terms.names, True)
-    terms.title_numbers = numbers_in(head)
+    terms.title_numbers = numbers_in(f"{label} {head}", terms.approx)
     terms.numbers = terms.title_numbers | numbers_in(lead)
     return terms
 

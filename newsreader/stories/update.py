@@ -157,6 +157,15 @@ class _Chunk:
                     (fid, need, FEED_TERM),
                 )
             }
+        # The feed's own name in its headlines ("BBC News: ...", "... - Reuters") says nothing.
+        for fid in per_feed:
+            row = conn.execute(
+                "SELECT coalesce(title, feed_title), feed_title FROM feeds WHERE id = ?", (fid,)
+            ).fetchone()
+            names = " ".join(x for x in (row or ()) if x)
+            if names:
+                own = flags_of(terms_of(names, ""))
+                frequent.setdefault(fid, set()).update(own)
         for it in items:
             freq = frequent.get(it.feed_id)
             if freq:
