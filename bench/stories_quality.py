@@ -151,7 +151,7 @@ def bcubed(pred: dict[int, int], gold: dict[int, str], ids: list[int]) -> tuple[
     return p / len(ids), r / len(ids)
 
 
-def build(c: Corpus, root: Path) -> tuple[Store, float, int]:
+def build(c: Corpus, root: Path, params: stories.Params = stories.DEFAULT) -> tuple[Store, float, int]:
     store = Store(root / "stories.db")
     names = sorted(c.feeds)
     elapsed = 0.0
@@ -163,18 +163,23 @@ def build(c: Corpus, root: Path) -> tuple[Store, float, int]:
             store.ensure_feed(url, f)
         store.save_feeds(batch)
         t = time.perf_counter()
-        n += stories.update(store).articles
+        n += stories.update(store, params=params).articles
         elapsed += time.perf_counter() - t
     return store, elapsed, n
 
 
-def evaluate(verbose: bool = False) -> dict[str, tuple[float, float, float, int]]:
+def evaluate(
+    verbose: bool = False, parts: str = "headlines,copies,real-feeds", params: stories.Params = stories.DEFAULT
+) -> dict[str, tuple[float, float, float, int]]:
     c = Corpus()
-    add_headlines(c)
-    add_copies(c)
-    add_real_feeds(c)
+    if "headlines" in parts:
+        add_headlines(c)
+    if "copies" in parts:
+        add_copies(c)
+    if "real-feeds" in parts:
+        add_real_feeds(c)
     with tempfile.TemporaryDirectory() as tmp:
-        store, elapsed, n = build(c, Path(tmp))
+        store, elapsed, n = build(c, Path(tmp), params)
         rows = store.conn.execute(
             "SELECT m.article_id, m.story_id, f.title, a.guid, a.title, m.role FROM story_articles m "
             "JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id"
@@ -187,6 +192,8 @@ def evaluate(verbose: bool = False) -> dict[str, tuple[float, float, float, int]
     results = {}
     for name in ("headlines-tune", "headlines-check", "copies", "real-feeds", None):
         ids = [i for i in pred if name is None or part[i] == name]
+        if not ids:
+            continue
         p, r = bcubed(pred, gold, ids)
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         results[name or "all"] = (p, r, f1, len(ids))
@@ -221,8 +228,13 @@ def _explain(pred: dict[int, int], gold: dict[int, str], title: dict[int, str]) 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--verbose", action="store_true", help="list false merges and split groups")
+    ap.add_argument("--parts", default="headlines,copies,real-feeds")
+    ap.add_argument("--param", action="append", default=[], help="NAME=VALUE of stories.Params")
     args = ap.parse_args()
-    results = evaluate(args.verbose)
+    import dataclasses
+
+    params = dataclasses.replace(stories.DEFAULT, **{k: float(v) for k, v in (p.split("=") for p in args.param)})
+    results = evaluate(args.verbose, args.parts, params)
     print(f"{'part':18} {'articles':>8} {'precision':>9} {'recall':>7} {'F1':>6}")
     for name, (p, r, f1, n) in results.items():
         print(f"{name:18} {n:8d} {p:9.3f} {r:7.3f} {f1:6.3f}")

@@ -26,10 +26,10 @@ from newsreader.stories.item import FEED, LABEL, NAME, NUMBER, TITLE, Item
 class Params:
     window: float = 3 * 86400.0
     span: float = 7 * 86400.0
-    link: float = 0.34
-    support: float = 0.18
+    link: float = 0.38
+    support: float = 0.22
     majority: float = 0.5
-    centroid: float = 0.3
+    centroid: float = 0.35
     min_shared: int = 2
     anchor_idf: float = 3.0  # a word rarer than this is an anchor on its own
     floor_idf: float = 1.0  # a word commoner than this does not count as shared evidence

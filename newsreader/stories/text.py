@@ -158,10 +158,17 @@ def _number_key(cur: str, digits: str, scale: str | None, ordinal: str | None) -
     return f"#{value:g}{unit}"
 
 
+_MODEL = re.compile(r"(?<=\S )([A-Z][\w-]*) (\d+)(?![.,]?\d)")  # "Falcon 9", "Series 9"
+
+
 def numbers_in(text: str, approx: set[str] | None = None) -> set[str]:
     """Number keys of a text; counts written as estimates ("at least 18", "more than 600")
-    are also put in `approx`: reports of one event disagree on those as the toll grows."""
+    are also put in `approx`: reports of one event disagree on those as the toll grows.
+    A number after a capitalised word inside a sentence-case line is part of a name."""
     out: set[str] = set()
+    words = text.split()
+    if not _is_title_case(words):
+        text = _MODEL.sub(r"\1_\2", text)
     for m in _SCORE.finditer(text):
         a, b = sorted((int(m.group(1)), int(m.group(2))))
         out.add(f"#{a}-{b}")  # a score or a range: "2-2", "Arsenal 0-1 Chelsea" = "1-0"
@@ -219,7 +226,8 @@ def _words(text: str, weight: float, out: dict[str, float], names: set[str], cap
         out[key] = max(out.get(key, 0.0), weight)
         upper = tok[0].isupper()
         acronym = len(tok) >= 2 and tok.isupper() and tok.isalpha()
-        if acronym or (caps and upper and not sentence_start):
+        inner = any(c.isupper() for c in tok[1:]) and not acronym  # OpenAI, iPhone, YouTube
+        if acronym or inner or (caps and upper and not sentence_start):
             names.add(key)
         sentence_start = False
 
@@ -244,6 +252,11 @@ def terms_of(title: str, text: str) -> Terms:
     words = head.split()
     caps = not _is_title_case(words)
     _words(head, 1.0, terms.title, terms.names, caps)
+    if caps:  # "Falcon 9", "Series 9": the number is part of the name
+        for m in _MODEL.finditer(head):
+            key = stem(fold(m.group(1))) + m.group(2)
+            terms.title[key] = 1.0
+            terms.names.add(key)
     extra: dict[str, float] = {}
     _words(label, 1.0, extra, terms.names, False)
     for t in extra:
