@@ -151,15 +151,20 @@ def bcubed(pred: dict[int, int], gold: dict[int, str], ids: list[int]) -> tuple[
     return p / len(ids), r / len(ids)
 
 
-def build(c: Corpus, root: Path, params: stories.Params = stories.DEFAULT) -> tuple[Store, float, int]:
+def build(
+    c: Corpus, root: Path, params: stories.Params = stories.DEFAULT
+) -> tuple[Store, float, int]:
     store = Store(root / "stories.db")
     names = sorted(c.feeds)
     elapsed = 0.0
     n = 0
     # Feeds arrive in refresh-sized batches; the clustering runs after each batch.
     for i in range(0, len(names), BATCH):
-        batch = [(f"https://{hash_int(f)}.example/feed", ParsedFeed(f, None, c.feeds[f]), None, None) for f in names[i : i + BATCH]]
-        for (url, parsed, _, _), f in zip(batch, names[i : i + BATCH], strict=True):
+        batch = [
+            (f"https://{hash_int(f)}.example/feed", ParsedFeed(f, None, c.feeds[f]), None, None)
+            for f in names[i : i + BATCH]
+        ]
+        for (url, _p, _, _), f in zip(batch, names[i : i + BATCH], strict=True):
             store.ensure_feed(url, f)
         store.save_feeds(batch)
         t = time.perf_counter()
@@ -169,7 +174,9 @@ def build(c: Corpus, root: Path, params: stories.Params = stories.DEFAULT) -> tu
 
 
 def evaluate(
-    verbose: bool = False, parts: str = "headlines,copies,real-feeds", params: stories.Params = stories.DEFAULT
+    verbose: bool = False,
+    parts: str = "headlines,copies,real-feeds",
+    params: stories.Params = stories.DEFAULT,
 ) -> dict[str, tuple[float, float, float, int]]:
     c = Corpus()
     if "headlines" in parts:
@@ -199,7 +206,9 @@ def evaluate(
         results[name or "all"] = (p, r, f1, len(ids))
     if verbose:
         _explain(pred, gold, title)
-    print(f"clustered {n} articles in {elapsed:.2f} s ({1e6 * elapsed / max(n, 1):.0f} ms per 1,000)")
+    print(
+        f"clustered {n} articles in {elapsed:.2f} s ({1e6 * elapsed / max(n, 1):.0f} ms per 1,000)"
+    )
     return results
 
 
@@ -226,14 +235,18 @@ def _explain(pred: dict[int, int], gold: dict[int, str], title: dict[int, str]) 
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--verbose", action="store_true", help="list false merges and split groups")
     ap.add_argument("--parts", default="headlines,copies,real-feeds")
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE of stories.Params")
     args = ap.parse_args()
     import dataclasses
 
-    params = dataclasses.replace(stories.DEFAULT, **{k: float(v) for k, v in (p.split("=") for p in args.param)})
+    params = dataclasses.replace(
+        stories.DEFAULT, **{k: float(v) for k, v in (p.split("=") for p in args.param)}
+    )
     results = evaluate(args.verbose, args.parts, params)
     print(f"{'part':18} {'articles':>8} {'precision':>9} {'recall':>7} {'F1':>6}")
     for name, (p, r, f1, n) in results.items():

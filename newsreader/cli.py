@@ -23,6 +23,7 @@ commands:
   import-opml FILE           add the feeds of an OPML file
   export-opml [FILE]         write subscriptions as OPML (stdout without FILE)
   compare LEFT [RIGHT]       the copy (LEFT) beside the original (RIGHT)
+  stories [--json]           the same story from several feeds, grouped
 
 files: feeds.toml and config.toml in $XDG_CONFIG_HOME/newsreader,
        the database in $XDG_DATA_HOME/newsreader
@@ -78,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--print", action="store_true", help="static side-by-side for pipes")
     mode.add_argument("--json", action="store_true", help="machine-readable result")
     c.add_argument("--width", type=int, default=None)
+
+    st = sub.add_parser("stories", help="the same story from several feeds, grouped")
+    st.add_argument("--json", action="store_true")
+    st.add_argument("--limit", type=int, default=None)
+    st.add_argument("--rebuild", action="store_true", help="cluster the whole store again")
     return p
 
 
@@ -341,6 +347,49 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from newsreader.compare_cli import run_compare
 
     return run_compare(args, session_factory=_session, console_factory=_console)
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    from newsreader import stories
+    from newsreader.safetext import clean
+
+    session = _session()
+    preferred = session.settings.preferred_sources
+    if args.rebuild:
+        stories.rebuild(session.store, preferred=preferred)
+    else:
+        stories.update(session.store, preferred=preferred)  # articles stored by other means
+    rows = stories.list_stories(session.store, limit=args.limit)
+    if args.json:
+        out = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "articles": [
+                    {"id": a.id, "feed": a.feed, "url": a.url, "title": a.title, "role": a.role}
+                    for a in stories.story_articles(session.store, s.id)
+                ],
+            }
+            for s in rows
+        ]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    console = _console()
+    if not rows:
+        console.print(Text("no stories yet: a story is one event in two or more articles"))
+    for s in rows:
+        head = Text(f"{s.id:>7}  ", style="dim")
+        head.append(clean(s.title, 100), style="bold")
+        head.append(f"  {s.sources} sources", style="dim")
+        console.print(head)
+        for a in stories.story_articles(session.store, s.id):
+            line = Text(f"         {a.role:<9} ", style="dim")
+            line.append(clean(a.feed or "", 30))
+            line.append("  " + clean(a.title, 80), style="dim" if a.role == "copy" else "")
+            console.print(line)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from newsreader.fetch import Fetcher
     from newsreader.refresh import FeedDone, RefreshSummary
+    from newsreader.stories import StoryArticle, StoryRow
 
 
 class AddError(Exception):
@@ -179,3 +180,48 @@ class Session:
             on_done=on_done,
             force=force,
         )
+
+    # ---------------------------------------------------------------- stories
+
+    def stories(self, limit: int | None = None) -> list[StoryRow]:
+        """Stories of two or more articles, newest first (one query)."""
+        from newsreader import stories
+
+        return stories.list_stories(self.store, limit=limit)
+
+    def story_articles(self, story_id: int) -> list[StoryArticle]:
+        from newsreader import stories
+
+        return stories.story_articles(self.store, story_id)
+
+    def story_marks(self, article_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """{article id: (story id, sources)} for the "N sources" mark of an article list."""
+        from newsreader import stories
+
+        return stories.marks(self.store, article_ids)
+
+    def story_of(self, article_id: int) -> int | None:
+        from newsreader import stories
+
+        return stories.story_of(self.store, article_id)
+
+    def split_from_story(self, article_id: int) -> int | None:
+        from newsreader import stories
+
+        return stories.split(self.store, article_id, self.settings.preferred_sources)
+
+    def merge_stories(self, keep: int, other: int) -> int:
+        from newsreader import stories
+
+        return stories.merge(self.store, keep, other, self.settings.preferred_sources)
+
+    def mark_story_read(self, story_id: int, read: bool = True) -> int:
+        from newsreader import stories
+
+        return stories.mark_read(self.store, story_id, read)
+
+    def update_stories(self) -> None:
+        """Cluster articles stored since the last run (a refresh does it by itself)."""
+        from newsreader import stories
+
+        stories.update(self.store, preferred=self.settings.preferred_sources)
