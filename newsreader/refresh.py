@@ -318,9 +318,7 @@ async def refresh_feeds(
             from newsreader.stories import update as update_stories
 
             try:
-                await asyncio.to_thread(
-                    update_stories, store, preferred=settings.preferred_sources
-                )
+                await asyncio.to_thread(update_stories, store, preferred=settings.preferred_sources)
             except Exception:  # never fail a refresh for it: the next run clusters these
                 pass
         if settings.keep_days is not None or settings.keep_per_feed is not None:
