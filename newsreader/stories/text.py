@@ -136,7 +136,7 @@ def stem(word: str) -> str:
 
 
 def _number_key(cur: str, digits: str, scale: str | None, ordinal: str | None) -> str | None:
-    """"#<value><kind>": kinds are % (percent), $ (money), th (ordinal), . (a decimal: a
+    """Key "#<value><kind>": kinds are % (percent), $ (money), th (ordinal), . (a decimal: a
     magnitude, a version) and none (a count)."""
     try:
         value = float(digits.replace(",", ""))
