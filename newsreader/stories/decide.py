@@ -47,10 +47,11 @@ DEFAULT = Params()
 class Vec:
     """An item's weighted terms, their norm, and its headline numbers."""
 
-    __slots__ = ("item", "w", "norm", "numbers", "strong")
+    __slots__ = ("item", "w", "norm", "numbers", "strong", "max_idf")
 
-    def __init__(self, item: Item, idf: Callable[[int], float]) -> None:
+    def __init__(self, item: Item, idf: Callable[[int], float], max_idf: float = 99.0) -> None:
         self.item = item
+        self.max_idf = max_idf
         w: dict[int, float] = {}
         strong: dict[int, float] = {}
         for t, f in item.flags.items():
@@ -101,18 +102,19 @@ def evidence(a: Vec, b: Vec, params: Params) -> bool:
     name), and one of them saying what happened (not a name: the same people in the news
     two days running are two stories unless the event words agree too)?"""
     shared = 0
-    anchor = event = False
+    anchor = min(params.anchor_idf, 0.7 * a.max_idf)  # a young store has no word that rare
+    has_anchor = event = False
     small, big = (a, b) if len(a.strong) <= len(b.strong) else (b, a)
     fa, fb = a.item.flags, b.item.flags
     for t, v in small.strong.items():
         if t in big.strong and v >= params.floor_idf:
             shared += 1
             name = bool((fa.get(t, 0) | fb.get(t, 0)) & NAME)
-            if v >= params.anchor_idf or name:
-                anchor = True
+            if v >= anchor or name:
+                has_anchor = True
             if not name or fa.get(t, 0) & NUMBER:
                 event = True
-    return anchor and event and shared >= params.min_shared
+    return has_anchor and event and shared >= params.min_shared
 
 
 def linked(a: Vec, b: Vec, params: Params, cos: float | None = None) -> bool:
@@ -142,8 +144,8 @@ def story_score(x: Vec, members: list[Vec], params: Params) -> float | None:
     if not any(linked(x, m, params, c) for m, c in zip(active, cos, strict=True)):
         return None
     agree = sum(c >= params.support for c in cos)
-    if agree < params.majority * len(active):
-        return None
+    if agree <= params.majority * len(active) and len(active) > 1:
+        return None  # more than half of the recent members must agree
     score = _centroid_cos(x, active) if len(active) > 1 else cos[0]
     return score if score >= params.centroid else None
 

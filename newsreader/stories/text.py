@@ -49,8 +49,8 @@ _WORD = re.compile(
 _NUMBER = re.compile(
     r"(?<![\w.])(?:(more than|at least|over|nearly|almost|about|around|some|up to|under|"
     r"fewer than|less than|roughly|approximately|hundreds|thousands)\s+)?([$£€¥]?)"
-    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(%|per ?cent|percent|k|m|mn|bn|"
-    r"tn|million|billion|trillion|thousand)\b)?(st|nd|rd|th)?",
+    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s?(%|(?:per ?cent|percent|k|m|mn|bn|"
+    r"tn|million|billion|trillion|thousand)\b))?(st|nd|rd|th)?",
     re.I,
 )
 _SCORE = re.compile(r"(?<![\w.])(\d{1,3})\s?[-–]\s?(\d{1,3})(?![\w.%])")
@@ -203,8 +203,10 @@ def split_furniture(title: str) -> tuple[str, str, str]:
 
 
 def _is_title_case(words: list[str]) -> bool:
-    long = [w for w in words if len(w) > 3 and w.isalpha()]
-    return bool(long) and sum(w[0].isupper() for w in long) >= 0.6 * len(long)
+    """Headline Case Like This (capitals then say nothing about names): every long word but
+    one capitalised."""
+    long = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return len(long) >= 3 and sum(not w[0].isupper() for w in long) <= 1
 
 
 def _words(text: str, weight: float, out: dict[str, float], names: set[str], caps: bool) -> None:

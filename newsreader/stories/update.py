@@ -262,7 +262,7 @@ class _Chunk:
     def vec(self, aid: int) -> Vec:
         v = self.vecs.get(aid)
         if v is None:
-            v = self.vecs[aid] = Vec(self.items[aid], self.idf)
+            v = self.vecs[aid] = Vec(self.items[aid], self.idf, self.idf(-1))
         return v
 
     # ------------------------------------------------------------------ decisions
