@@ -132,7 +132,7 @@ _MIGRATIONS: list[str] = [
         published REAL NOT NULL,
         role TEXT NOT NULL DEFAULT 'original',  -- original | copy | coverage
         copy_of INTEGER,          -- the member this one is a near-duplicate of
-        byline INTEGER NOT NULL DEFAULT 0,
+        byline INTEGER NOT NULL DEFAULT 0,      -- 1 yes, -1 none, 0 not looked for in the text
         pinned INTEGER NOT NULL DEFAULT 0,      -- placed by the user (split or merge)
         terms BLOB,               -- the article's weighted terms (stories/index.py)
         sig BLOB                  -- MinHash signature of the body, NULL for short texts

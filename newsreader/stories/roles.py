@@ -74,6 +74,29 @@ def is_preferred(keys: set[str], title: str | None, url: str | None) -> bool:
     return any(k and (k in cands or (host and host.endswith("." + k))) for k in keys)
 
 
+def _check_bylines(conn: sqlite3.Connection, rows: list) -> list:
+    """Members of a shared story whose byline is not known yet get the compare engine's
+    segmenter to look for one ("Demetri Sevastopulo in Sedona, Arizona 45 minutes ago"):
+    once per article (1: found, -1: none), and only for stories of several articles."""
+    from newsreader.compare import document_from_text
+
+    out = []
+    for aid, fid, pub, byline, copy_of in rows:
+        if byline == 0:
+            r = conn.execute(
+                "SELECT title, substr(text, 1, 3000) FROM articles WHERE id = ?", (aid,)
+            )
+            found = False
+            for title, text in r:
+                if text and len(text) > 200:
+                    doc = document_from_text(text, f"article:{aid}", title=title)
+                    found = any(s.kind == "byline" for s in doc.segments) or bool(doc.byline)
+            byline = 1 if found else -1
+            conn.execute("UPDATE story_articles SET byline = ? WHERE article_id = ?", (byline, aid))
+        out.append((aid, fid, pub, byline, copy_of))
+    return out
+
+
 def refresh_stories(
     conn: sqlite3.Connection, story_ids: Iterable[int], preferred: Iterable[str] = ()
 ) -> None:
@@ -91,13 +114,15 @@ def refresh_stories(
             conn.execute("DELETE FROM stories WHERE id = ?", (sid,))
             continue
         members = []
+        if len(rows) > 1:
+            rows = _check_bylines(conn, rows)
         for aid, fid, pub, byline, copy_of in rows:
             if fid not in feeds:
                 f = conn.execute(
                     "SELECT coalesce(title, feed_title), url FROM feeds WHERE id = ?", (fid,)
                 ).fetchone()
                 feeds[fid] = is_preferred(keys, f[0], f[1]) if f else False
-            members.append(Member(aid, fid, pub, bool(byline), copy_of, feeds[fid]))
+            members.append(Member(aid, fid, pub, byline > 0, copy_of, feeds[fid]))
         original, roles = assign(members)
         if len(members) > 1:
             conn.executemany(

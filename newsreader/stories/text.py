@@ -74,7 +74,7 @@ _NUMBER_WORDS = {
 }
 _LABEL = re.compile(r"^\s*([^:|]{1,40}?)\s*[:|]\s+(?=\S)")  # "Live: ...", "BBC News | ..."
 _TAIL = re.compile(r"\s+[-–—|]\s+([^-–—|]{2,40})$")  # "... - Reuters", "... | CNN Politics"
-_BYLINE = re.compile(r"(?:^|\n)\s*(?:by|par|von|por|di)\s+[A-Z][\w'’.-]+\s+[A-Z]", re.I)
+_BYLINE = re.compile(r"(?:^|\n)\s*(?i:by|par|von|por)\s+[A-Z][\w'’.-]+\s+[A-Z]")
 LEAD_WORDS = 40
 
 

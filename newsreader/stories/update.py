@@ -28,7 +28,7 @@ CHUNK = 2000
 FEED_TERM = 0  # story_feed_terms row holding the feed's article count
 FEED_SHARE = 0.2  # a term in this share of a feed's headlines names the feed
 FEED_MIN = 8  # ... once the feed has this many
-PROBES = 8  # rarest terms of an article looked up in the postings
+PROBES = 10  # headline terms of an article looked up in the postings
 MAX_CANDIDATES = 60
 GONE_SWEEP = 5000  # deleted articles whose postings are swept at once
 
@@ -194,9 +194,14 @@ class _Chunk:
 
     # ------------------------------------------------------------------ candidates
     def _probes(self, it: Item) -> list[int]:
-        terms = it.probe_terms()
-        terms.sort(key=lambda t: self.df.get(t, 0))
-        return terms[:PROBES]
+        """The headline's terms (up to 10, rarest first) and the lead's 4 rarest names: the
+        terms two reports of one event share (an article's own rarest words are often its
+        alone, so rarity alone would pick the wrong ones)."""
+        probe = it.probe_terms()
+        probe.sort(key=lambda t: self.df.get(t, 0))
+        title = [t for t in probe if it.flags[t] & TITLE][:PROBES]
+        lead = [t for t in probe if not it.flags[t] & TITLE][:4]
+        return title + lead
 
     def _candidates(self, items: list[Item]) -> dict[int, list[int]]:
         """Stored articles near each new item: shared rare terms in the window, or a shared
