@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsreader.stories import minhash
 from newsreader.stories.copies import CopyJudge
@@ -29,7 +30,7 @@ FEED_TERM = 0  # story_feed_terms row holding the feed's article count
 FEED_SHARE = 0.2  # a term in this share of a feed's headlines names the feed
 FEED_MIN = 8  # ... once the feed has this many
 PROBES = 10  # headline terms of an article looked up in the postings
-MAX_CANDIDATES = 60
+MAX_CANDIDATES = 40
 GONE_SWEEP = 5000  # deleted articles whose postings are swept at once
 
 
@@ -107,6 +108,11 @@ def _sweep(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM story_gone")
 
 
+@lru_cache(maxsize=4096)
+def _name_terms(name: str) -> frozenset[int]:
+    return frozenset(flags_of(terms_of(name, "")))
+
+
 class _Chunk:
     def __init__(self, conn: sqlite3.Connection, params: Params, preferred: Sequence[str]) -> None:
         self.conn = conn
@@ -164,8 +170,7 @@ class _Chunk:
             ).fetchone()
             names = " ".join(x for x in (row or ()) if x)
             if names:
-                own = flags_of(terms_of(names, ""))
-                frequent.setdefault(fid, set()).update(own)
+                frequent.setdefault(fid, set()).update(_name_terms(names))
         for it in items:
             freq = frequent.get(it.feed_id)
             if freq:
@@ -328,10 +333,14 @@ class _Chunk:
     ) -> None:
         forbidden = {self.items[a].story for a in never if a in self.items}
         x = self.vec(it.id)
-        # Copies first: the earliest candidate this article duplicates.
+        # Copies first: the earliest candidate this article duplicates (a short text can only
+        # duplicate one whose headline it already matches closely).
+        cos = {aid: similarity(x, self.vec(aid)) for aid in cands}
         for aid in sorted(cands, key=lambda a: self.items[a].published):
             other = self.items[aid]
             if other.story in forbidden:
+                continue
+            if (it.sig is None or other.sig is None) and cos[aid] < 0.5:
                 continue
             if judge.is_copy(it, other):
                 it.story, it.copy_of = other.story, other.id
@@ -344,7 +353,7 @@ class _Chunk:
             cand = self.items[aid].story
             if cand in stories or cand in forbidden:
                 continue
-            if similarity(x, self.vec(aid)) < self.params.support:
+            if cos[aid] < self.params.support:
                 continue
             stories[cand] = [self.vec(m) for m in self.members.get(cand, ())]
         sid = choose(x, stories, self.first_seen, self.params) if stories else None
