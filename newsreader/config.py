@@ -395,6 +395,8 @@ class Settings:
     theme: str | None = None
     compact: bool = False
     browser: str | None = None
+    preferred_sources: list[str] = field(default_factory=list)  # stories: likely originals first
+    stories_mark_read: bool = False  # reading a story marks all its articles read
     keys: dict[str, str] = field(default_factory=dict)
 
 
@@ -419,6 +421,8 @@ def load_settings(path: Path | None = None) -> Settings:
                 value = float(value)
             else:
                 raise ConfigError(f"{path}: `{name}` must be a {type(default).__name__}")
+        if isinstance(default, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: `{name}` must be a list of strings")
         setattr(s, name, value)
     keys = doc.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):

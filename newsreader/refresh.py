@@ -174,6 +174,13 @@ async def refresh_feeds(
 
     try:
         await asyncio.gather(*(run(s) for s in subs))
+        if summary.new_articles:  # new articles join a story or start one (stories/)
+            from newsreader.stories import update as update_stories
+
+            try:
+                await asyncio.to_thread(update_stories, store, preferred=settings.preferred_sources)
+            except Exception:  # never fail a refresh for it: the next run clusters these
+                pass
         if settings.keep_days is not None or settings.keep_per_feed is not None:
             await asyncio.to_thread(
                 store.prune, keep_days=settings.keep_days, keep_per_feed=settings.keep_per_feed

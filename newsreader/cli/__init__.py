@@ -20,6 +20,7 @@ commands:
   import-opml FILE           add the feeds of an OPML file
   export-opml [FILE]         write subscriptions as OPML (stdout without FILE)
   compare LEFT [RIGHT]       the copy (LEFT) beside the original (RIGHT)
+  stories [--json]           the same story from several feeds, grouped
 
 files: feeds.toml and config.toml in $XDG_CONFIG_HOME/newsreader,
        the database in $XDG_DATA_HOME/newsreader
@@ -71,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--print", action="store_true", help="static side-by-side for pipes")
     mode.add_argument("--json", action="store_true", help="machine-readable result")
     c.add_argument("--width", type=int, default=None)
+
+    st = sub.add_parser("stories", help="the same story from several feeds, grouped")
+    st.add_argument("--json", action="store_true")
+    st.add_argument("--limit", type=int, default=None)
+    st.add_argument("--rebuild", action="store_true", help="cluster the whole store again")
     return p
 
 

@@ -203,3 +203,40 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from newsreader.cli.compare import run_compare
 
     return run_compare(args, console)
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    session = Session.open()
+    if args.rebuild:
+        session.rebuild_stories()
+    else:
+        session.update_stories()  # articles stored since the last run (another process)
+    rows = session.stories(limit=args.limit)
+    if args.json:
+        out = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "articles": [
+                    {"id": a.id, "feed": a.feed, "url": a.url, "title": a.title, "role": a.role}
+                    for a in session.story_articles(s.id)
+                ],
+            }
+            for s in rows
+        ]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    out_console = console()
+    if not rows:
+        out_console.print(Text("no stories yet: a story is one event in two or more articles"))
+    for s in rows:
+        head = Text(f"{s.id:>7}  ", style="dim")
+        head.append(clean(s.title, 100), style="bold")
+        head.append(f"  {s.sources} sources", style="dim")
+        out_console.print(head)
+        for a in session.story_articles(s.id):
+            line = Text(f"         {a.role:<9} ", style="dim")
+            line.append(clean(a.feed or "", 30))
+            line.append("  " + clean(a.title, 80), style="dim" if a.role == "copy" else "")
+            out_console.print(line)
+    return 0

@@ -79,6 +79,67 @@ MIGRATIONS: list[str] = [
     """
     DROP TRIGGER IF EXISTS articles_ai;
     """,
+    # 3: stories (newsreader/stories/): every clustered article has one membership row; a
+    # story of one article is a story like any other. Articles are clustered incrementally,
+    # those above story_state.done_id are still to do; deleting an article drops its row.
+    """
+    CREATE TABLE stories(
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT '',
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        size INTEGER NOT NULL DEFAULT 0,
+        sources INTEGER NOT NULL DEFAULT 0,   -- distinct feeds
+        original_id INTEGER
+    );
+    CREATE INDEX stories_shown ON stories(last_seen DESC) WHERE size > 1;
+    CREATE TABLE story_articles(
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL,
+        feed_id INTEGER NOT NULL,
+        published REAL NOT NULL,
+        role TEXT NOT NULL DEFAULT 'original',  -- original | copy | coverage
+        copy_of INTEGER,          -- the member this one is a near-duplicate of
+        byline INTEGER NOT NULL DEFAULT 0,      -- 1 yes, -1 none, 0 not looked for in the text
+        pinned INTEGER NOT NULL DEFAULT 0,      -- placed by the user (split or merge)
+        terms BLOB,               -- the article's weighted terms (stories/index.py)
+        sig BLOB                  -- MinHash signature of the body, NULL for short texts
+    );
+    CREATE INDEX story_articles_by_story ON story_articles(story_id, published);
+    CREATE TABLE story_terms(     -- postings: which articles carry a term, by date
+        term INTEGER NOT NULL,
+        published REAL NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY(term, published, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_bands(     -- LSH buckets of body signatures
+        key INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY(key, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_df(term INTEGER PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE story_feed_terms(  -- how often a feed's own headlines carry a term
+        feed_id INTEGER NOT NULL,
+        term INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY(feed_id, term)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_overrides(   -- the user's choices, kept across re-clustering
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,         -- 'split': a never with b; 'merge': a always with b
+        a INTEGER NOT NULL,
+        b INTEGER NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE INDEX story_overrides_by_a ON story_overrides(a);
+    CREATE INDEX story_overrides_by_b ON story_overrides(b);
+    CREATE TABLE story_state(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+    CREATE TABLE story_gone(article_id INTEGER PRIMARY KEY);
+    CREATE TRIGGER story_articles_ad AFTER DELETE ON story_articles BEGIN
+        UPDATE stories SET size = size - 1 WHERE id = old.story_id;
+        INSERT OR IGNORE INTO story_gone(article_id) VALUES (old.article_id);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-import pytest
-
-from support.cli import run_cli
+from support.cli import feeds_toml_path, run_cli
+from support.paths import SEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "seeds"
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Local test feed</title><link>https://example.org/</link>
@@ -24,21 +21,10 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    env["NO_COLOR"] = "1"
-    env["COLUMNS"] = "120"
-    return env
-
-
 run = run_cli
 
 
-def feeds_file(env: dict[str, str]) -> Path:
-    return Path(env["XDG_CONFIG_HOME"]) / "newsreader" / "feeds.toml"
+feeds_file = feeds_toml_path
 
 
 def only_local_feeds(env: dict[str, str], tmp_path: Path) -> Path:

@@ -48,6 +48,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "textual", "newsreader.ui", "newsreader.store", "newsreader.compare",
         "newsreader.session", "newsreader.refresh", "newsreader.cli",
     ),
+    "newsreader.stories": (
+        "textual", "newsreader.ui", "newsreader.sources", "newsreader.session",
+        "newsreader.refresh", "newsreader.cli",
+    ),
     "newsreader.refresh": ("textual", "newsreader.ui", "newsreader.session", "newsreader.cli"),
     "newsreader.session": ("textual", "newsreader.ui", "newsreader.cli"),
 }  # fmt: skip

@@ -1,0 +1,64 @@
+"""Use cases of stories: the same event from several feeds, grouped (newsreader/stories/)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsreader.session.base import SessionBase
+
+if TYPE_CHECKING:
+    from newsreader.stories import StoryArticle, StoryRow
+
+
+class StoryUseCases(SessionBase):
+    def stories(self, limit: int | None = None) -> list[StoryRow]:
+        """Stories of two or more articles, newest first (one query)."""
+        from newsreader import stories
+
+        return stories.list_stories(self.store, limit=limit)
+
+    def story_articles(self, story_id: int) -> list[StoryArticle]:
+        """A story's articles, its original first."""
+        from newsreader import stories
+
+        return stories.story_articles(self.store, story_id)
+
+    def story_marks(self, article_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """{article id: (story id, sources)} for the "N sources" mark of an article list."""
+        from newsreader import stories
+
+        return stories.marks(self.store, article_ids)
+
+    def story_of(self, article_id: int) -> int | None:
+        from newsreader import stories
+
+        return stories.story_of(self.store, article_id)
+
+    def split_from_story(self, article_id: int) -> int | None:
+        """Take an article out of its story (kept across re-clustering); its new story."""
+        from newsreader import stories
+
+        return stories.split(self.store, article_id, self.settings.preferred_sources)
+
+    def merge_stories(self, keep: int, other: int) -> int:
+        """Make two stories one (kept across re-clustering)."""
+        from newsreader import stories
+
+        return stories.merge(self.store, keep, other, self.settings.preferred_sources)
+
+    def mark_story_read(self, story_id: int, read: bool = True) -> int:
+        from newsreader import stories
+
+        return stories.mark_read(self.store, story_id, read)
+
+    def update_stories(self) -> None:
+        """Cluster the articles stored since the last run (a refresh does it by itself)."""
+        from newsreader import stories
+
+        stories.update(self.store, preferred=self.settings.preferred_sources)
+
+    def rebuild_stories(self) -> None:
+        """Cluster the whole store again, keeping the user's splits and merges."""
+        from newsreader import stories
+
+        stories.rebuild(self.store, preferred=self.settings.preferred_sources)

@@ -1,0 +1,85 @@
+"""The copies tier: is one article a near-duplicate of another?
+
+Long bodies: the MinHash estimate of their 3-shingle Jaccard similarity; near-identical texts
+(>= `copy_jaccard`) are copies outright, a middle band (>= `align_jaccard`) goes to the compare
+engine's aligner, which must find that the later text carries at least `copy_coverage` of the
+earlier one (a paraphrasing content farm keeps the sentences, not the shingles). Short texts
+(headline feeds) are copies when their headline terms and numbers are the same and their leads
+nearly so.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from newsreader.stories.decide import Params
+from newsreader.stories.item import LEAD, TITLE, Item
+from newsreader.stories.minhash import jaccard
+
+
+def short_copy(a: Item, b: Item) -> bool:
+    ta, tb = a.title_terms(), b.title_terms()
+    if len(ta) < 3 or ta != tb or a.title_numbers() != b.title_numbers():
+        return False
+    la = {t for t, f in a.flags.items() if f & LEAD and not f & TITLE}
+    lb = {t for t, f in b.flags.items() if f & LEAD and not f & TITLE}
+    if not la or not lb:
+        return not la and not lb
+    return len(la & lb) / len(la | lb) >= 0.7
+
+
+ALIGN_CHARS = 5000  # the aligner judges a copy from its first ~800 words (bounded cost)
+
+
+def _same_title(a: Item, b: Item) -> bool:
+    ta, tb = a.title_terms(), b.title_terms()
+    return bool(ta | tb) and len(ta & tb) >= 0.6 * len(ta | tb)
+
+
+class CopyJudge:
+    """Copy decisions for one update run, with a budget of aligner calls (each costs ~10 ms)."""
+
+    def __init__(self, conn: sqlite3.Connection, params: Params, budget: int = 200) -> None:
+        self.conn = conn
+        self.params = params
+        self.budget = budget
+        self.aligned = 0
+
+    def is_copy(self, new: Item, old: Item) -> bool:
+        if new.feed_id == old.feed_id and not _same_title(new, old):
+            return False  # one feed's items share templates; a republished item keeps its title
+        if new.sig is None or old.sig is None:
+            if new.sig is None and old.sig is None:
+                return short_copy(new, old)
+            return False
+        j = jaccard(new.sig, old.sig)
+        if j >= self.params.copy_jaccard:
+            return True
+        if j < self.params.align_jaccard:
+            return False
+        if self.aligned >= self.budget:
+            return j >= 0.4
+        self.aligned += 1
+        return self._aligned(new.id, old.id)
+
+    def _aligned(self, copy_id: int, original_id: int) -> bool:
+        from newsreader.compare import compare, document_from_text
+
+        rows = {
+            r[0]: r[1:]
+            for r in self.conn.execute(
+                "SELECT id, title, text, author FROM articles WHERE id IN (?, ?)",
+                (copy_id, original_id),
+            )
+        }
+        if copy_id not in rows or original_id not in rows:
+            return False
+        docs = []
+        for aid in (copy_id, original_id):
+            title, text, author = rows[aid]
+            body = text if text.startswith(title) else f"{title}\n\n{text}"
+            if author:
+                body = body.replace("\n\n", f"\n\nBy {author}\n\n", 1)
+            docs.append(document_from_text(body[:ALIGN_CHARS], f"article:{aid}", title=title))
+        result = compare(docs[0], docs[1])
+        return result.report.coverage >= self.params.copy_coverage
