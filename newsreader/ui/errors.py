@@ -8,6 +8,7 @@ anything else as an unexpected error) with `notify`, never a traceback.
 from __future__ import annotations
 
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
@@ -15,9 +16,12 @@ from newsreader.errors import describe
 from newsreader.text.safetext import clean
 
 
-def report(node: Widget | MessagePump, exc: BaseException) -> None:
-    """Show `exc` to the user as one line."""
-    node.app.notify(clean(describe(exc), 400), severity="error", markup=False, timeout=8)
+def report(
+    node: Widget | MessagePump, exc: BaseException, *, severity: SeverityLevel = "error"
+) -> None:
+    """Show `exc` to the user as one line (a sentence: capitalised)."""
+    text = clean(describe(exc), 400)
+    node.app.notify(text[:1].upper() + text[1:], severity=severity, markup=False, timeout=8)
 
 
 class ShowsWorkerErrors:

@@ -14,6 +14,8 @@ from textual import work
 from newsreader.errors import UserError
 from newsreader.query import View
 from newsreader.text.safetext import clean
+from newsreader.text.urls import is_web_url
+from newsreader.ui.errors import report
 from newsreader.ui.screens.reader import ReaderState
 
 
@@ -149,8 +151,15 @@ class ArticleActions(ReaderState):
             else:
                 self.article_view.show_full = not self.article_view.show_full
             return
+        if not is_web_url(art.link):
+            self.notify("This article has no web page to fetch", severity="warning", timeout=3)
+            return
         self.notify("Fetching the full text…", timeout=2)
-        await self.session.fetch_full_text(article_id)
+        try:
+            await self.session.fetch_full_text(article_id)
+        except UserError as exc:  # no web page, a fetch error, no text on the page
+            report(self, exc, severity="warning")
+            return
         self.open_article(article_id)
 
     # ------------------------------------------------------------------ compare
