@@ -455,7 +455,7 @@ async def test_no_original_asks_for_a_file_or_url(tmp_path: Path, monkeypatch, h
         await settle(app, pilot)
         await settle(app, pilot)
         assert app.screen is screen
-        assert any("cannot load the original" in n.message for n in app._notifications)
+        assert any("Cannot load the original" in n.message for n in app._notifications)
         # a file path
         spec.value = str(ORIGINAL)
         await pilot.press("enter")

@@ -42,7 +42,7 @@ async def test_a_bug_in_a_use_case_is_reported_as_one(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert app.is_running
         messages = [n.message for n in app._notifications]
-        assert any("unexpected error (KeyError" in m and "bug" in m for m in messages), messages
+        assert any("Unexpected error (KeyError" in m and "bug" in m for m in messages), messages
         await pilot.press("j", "m")  # the app still works
         await settle(app, pilot)
         assert session.store.get_article(app.screen.article_list.ids[1]).read
