@@ -14,7 +14,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -111,6 +111,13 @@ _MIGRATIONS: list[str] = [
     """
     DROP TRIGGER IF EXISTS articles_ai;
     """,
+    # 3: the killfile (newsreader/query/killfile.py): hidden rows stay stored but are left out
+    # of every list and count; meta keeps the hash of the rules that set them.
+    """
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_hidden ON articles(id) WHERE hidden = 1;
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+    """,
 ]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -126,7 +133,7 @@ _ROW_COLS = (
 class View:
     """Which articles a list shows."""
 
-    kind: str = "all"  # all | unread | starred | feed | tag | search
+    kind: str = "all"  # all | unread | starred | feed | tag | search | query (`query`: expr)
     feed_id: int | None = None
     tag: str | None = None
     query: str | None = None
@@ -185,6 +192,9 @@ class Store:
         self.busy_timeout = busy_timeout
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        # Called inside save_feeds' transaction with (conn, largest id before the new rows):
+        # the killfile hides new matches there (newsreader/query/killfile.py).
+        self.on_insert: Callable[[sqlite3.Connection, int], None] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -207,6 +217,9 @@ class Store:
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA cache_size=-32000")
             conn.execute("PRAGMA wal_autocheckpoint=8000")
+            from newsreader.query.functions import register
+
+            register(conn)  # nr_fold, nr_regexp for compiled queries
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"cannot open the database {self.path}: {exc}; "
@@ -305,7 +318,7 @@ class Store:
             r[0]: (r[1], r[2], r[3])
             for r in self.conn.execute(
                 "SELECT feed_id, count(*), count(*) - sum(read), sum(starred) "
-                "FROM articles GROUP BY feed_id"
+                "FROM articles WHERE hidden = 0 GROUP BY feed_id"
             )
         }
         where = "WHERE subscribed = 1" if subscribed_only else ""
@@ -331,6 +344,12 @@ class Store:
                 )
             )
         return out
+
+    def last_attempts(self) -> dict[str, float]:
+        """Feed URL -> when its last fetch was tried (epoch), for per-feed refresh intervals."""
+        return dict(
+            self.conn.execute("SELECT url, last_attempt FROM feeds WHERE last_attempt IS NOT NULL")
+        )
 
     def validators(self, url: str) -> tuple[str | None, str | None, float | None]:
         """(etag, last_modified, retry_after epoch) for a feed."""
@@ -384,10 +403,14 @@ class Store:
         fids = [self.ensure_feed(url) for url, _, _, _ in items]
         now = time.time() if now is None else now
         with self.transaction() as conn:
-            return [
+            (floor,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+            counts = [
                 self._save_rows(conn, fid, parsed, etag, last_modified, now)
                 for fid, (_, parsed, etag, last_modified) in zip(fids, items, strict=True)
             ]
+            if self.on_insert is not None and any(counts):
+                self.on_insert(conn, floor)
+            return counts
 
     @staticmethod
     def _save_rows(
@@ -461,13 +484,13 @@ class Store:
     # ------------------------------------------------------------------ article lists
 
     def _view_sql(self, view: View) -> tuple[str, list[object]]:
-        where = ["f.subscribed = 1"]
+        where = ["f.subscribed = 1", "a.hidden = 0"]
         params: list[object] = []
         if view.kind == "unread" or view.unread_only:
             where.append("a.read = 0")
         if view.kind == "starred":
             # Starred articles stay listed after their feed is removed; `unread_only` holds.
-            where = ["a.starred = 1"] + (["a.read = 0"] if view.unread_only else [])
+            where = ["a.starred = 1", "a.hidden = 0"] + (["a.read = 0"] if view.unread_only else [])
         elif view.kind == "feed":
             where.append("a.feed_id = ?")
             params.append(view.feed_id)
@@ -481,6 +504,12 @@ class Store:
             else:
                 where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
                 params.append(q)
+        elif view.kind == "query":
+            from newsreader.query import where as query_where  # QueryError when invalid
+
+            sql, qparams = query_where(view.query or "")
+            where.append(sql)
+            params += qparams
         return " AND ".join(where), params
 
     def article_ids(self, view: View = View()) -> list[int]:
@@ -546,7 +575,7 @@ class Store:
             return []
         sql = (
             f"SELECT {_ROW_COLS} FROM articles_fts s JOIN articles a ON a.id = s.rowid "
-            "JOIN feeds f ON f.id = a.feed_id WHERE articles_fts MATCH ? "
+            "JOIN feeds f ON f.id = a.feed_id WHERE articles_fts MATCH ? AND a.hidden = 0 "
             "ORDER BY s.rank LIMIT ?"
         )
         try:
@@ -638,15 +667,26 @@ class Store:
     def counts(self) -> dict[str, int]:
         r = self.conn.execute(
             "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0) "
-            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.subscribed = 1"
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.subscribed = 1 "
+            "AND a.hidden = 0"
         ).fetchone()
-        starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()
+        starred = self.conn.execute(
+            "SELECT count(*) FROM articles WHERE starred = 1 AND hidden = 0"
+        ).fetchone()
         return {"all": r[0], "unread": r[1], "starred": starred[0]}
 
     # ------------------------------------------------------------------ retention
 
-    def prune(self, *, keep_days: int | None = None, keep_per_feed: int | None = None) -> int:
-        """Drop old articles (never starred ones); remember their guids so they stay gone."""
+    def prune(
+        self,
+        *,
+        keep_days: int | None = None,
+        keep_per_feed: int | None = None,
+        per_feed: Mapping[str, int] | None = None,
+    ) -> int:
+        """Drop old articles (never starred ones); remember their guids so they stay gone.
+
+        `per_feed` maps a feed URL to its own keep_per_feed (feeds.toml), over the default."""
         now = time.time()
         victims: list[tuple[int, int, str]] = []
         if keep_days is not None:
@@ -654,12 +694,14 @@ class Store:
                 "SELECT id, feed_id, guid FROM articles WHERE starred = 0 AND published < ?",
                 (now - keep_days * 86400,),
             ).fetchall()
-        if keep_per_feed is not None:
+        if keep_per_feed is not None or per_feed:
             victims += self.conn.execute(
                 "SELECT id, feed_id, guid FROM (SELECT id, feed_id, guid, starred, row_number() "
                 "OVER (PARTITION BY feed_id ORDER BY published DESC, id DESC) AS n FROM articles) "
-                "WHERE n > ? AND starred = 0",
-                (keep_per_feed,),
+                "v LEFT JOIN (SELECT fk.id AS fid, k.value AS keep FROM feeds fk "
+                "JOIN json_each(?) k ON k.key = fk.url) o ON o.fid = v.feed_id "
+                "WHERE n > coalesce(o.keep, ?, n) AND starred = 0",
+                (json.dumps(dict(per_feed or {})), keep_per_feed),
             ).fetchall()
         if not victims:
             return 0

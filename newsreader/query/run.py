@@ -1,0 +1,87 @@
+"""Run queries against the store: matching ids (newest first), counts, rows.
+
+Every list and count here leaves out hidden (killfiled) articles and articles of feeds that
+are no longer subscribed, as the store's own lists do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+from newsreader.query.functions import last_timeout
+from newsreader.query.lang import QueryError
+from newsreader.query.sql import Compiled, compile_query
+
+if TYPE_CHECKING:
+    from newsreader.models import ArticleRow
+    from newsreader.store import Store
+
+VISIBLE = "f.subscribed = 1 AND a.hidden = 0"
+FROM = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
+
+
+def compiled(query: str | Compiled) -> Compiled:
+    return query if isinstance(query, Compiled) else compile_query(query)
+
+
+def where(query: str | Compiled, *, now: float | None = None) -> tuple[str, list[object]]:
+    """(SQL, parameters) of the query's test, to AND into a WHERE over `articles a`."""
+    c = compiled(query)
+    return f"({c.sql})", c.bind(now=now)
+
+
+def execute(
+    conn: sqlite3.Connection, sql: str, params: list[object], query: Compiled
+) -> list[tuple]:
+    """Run `sql`; a regular expression that ran out of time becomes a QueryError."""
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise _timeout_error(query, exc) from exc
+
+
+def _timeout_error(query: Compiled, exc: Exception) -> Exception:
+    pattern = last_timeout()
+    if pattern is None:
+        return exc
+    pos = query.text.find(pattern)
+    return QueryError(
+        "the regular expression took too long (over 2 s over all articles, or 0.25 s on one); "
+        "make it simpler or test a shorter field",
+        max(pos, 0),
+    )
+
+
+def matching_ids(
+    store: Store,
+    query: str | Compiled,
+    *,
+    unread_only: bool = False,
+    limit: int | None = None,
+    now: float | None = None,
+) -> list[int]:
+    """Ids of the visible articles matching `query`, newest first."""
+    c = compiled(query)
+    sql = f"SELECT a.id {FROM} WHERE {VISIBLE} AND ({c.sql})"
+    if unread_only:
+        sql += " AND a.read = 0"
+    sql += " ORDER BY a.published DESC, a.id DESC"
+    params = c.bind(now=now)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return [r[0] for r in execute(store.conn, sql, params, c)]
+
+
+def count(store: Store, query: str | Compiled, *, now: float | None = None) -> tuple[int, int]:
+    """(total, unread) of the visible articles matching `query`."""
+    c = compiled(query)
+    sql = f"SELECT count(*), coalesce(sum(a.read = 0), 0) {FROM} WHERE {VISIBLE} AND ({c.sql})"
+    rows = execute(store.conn, sql, c.bind(now=now), c)
+    return int(rows[0][0]), int(rows[0][1])
+
+
+def rows(store: Store, query: str | Compiled, *, limit: int = 200) -> list[ArticleRow]:
+    """The newest `limit` matching articles as list rows."""
+    return store.rows_by_ids(matching_ids(store, query, limit=limit))
