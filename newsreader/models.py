@@ -13,6 +13,18 @@ class Subscription:
     url: str
     title: str | None = None
     tags: list[str] = field(default_factory=list)
+    refresh_interval: float | None = None  # minutes between automatic refreshes; 0: never
+    keep_per_feed: int | None = None  # retention for this feed, over config.toml's
+    full_text: bool = False  # fetch the web page's full text when an article is opened
+
+
+@dataclass(slots=True)
+class QueryFeed:
+    """One `[[query]]` entry of feeds.toml: a feed of the articles matching `query`."""
+
+    title: str
+    query: str
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@
 - `nr_regexp(pattern, text, run)`: SQLite has no REGEXP. Patterns are compiled once (LRU
   cache) with the `regex` module, case-insensitively, and every match runs with a timeout: a
   catastrophic pattern (`(a+)+$` on a long line) stops after PER_CALL seconds, and one
-  statement spends at most BUDGET seconds in regular expressions in all. `run` is a number
+  statement gets BUDGET seconds from its first match. `run` is a number
   bound fresh for each execution of a statement, so each one gets its own budget; when it is
   spent the statement fails (sqlite3.OperationalError) and `last_timeout()` names the pattern.
 """
@@ -16,7 +16,6 @@ import itertools
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -25,11 +24,11 @@ import regex
 from newsreader.safetext import fold
 
 PER_CALL = 0.25  # seconds one match may take
-BUDGET = 2.0  # seconds one statement may spend matching
+BUDGET = 2.0  # seconds one statement may spend (from its first match)
 _RUNS_KEPT = 256
 
-_lock = threading.Lock()
-_runs: OrderedDict[int, float] = OrderedDict()  # run id -> seconds spent so far
+_runs: dict[int, _Run] = {}  # run id -> its clock; insertion-ordered
+_patterns: dict[str, Any] = {}
 _counter = itertools.count(1)
 _timeouts = threading.local()
 
@@ -56,34 +55,48 @@ def last_timeout() -> str | None:
     return pattern
 
 
-def _spent(run: int, add: float = 0.0) -> float:
-    with _lock:
-        total = _runs.pop(run, 0.0) + add
-        _runs[run] = total
+class _Run:
+    __slots__ = ("deadline",)
+
+    def __init__(self) -> None:
+        self.deadline = time.perf_counter() + BUDGET
+
+
+def _run(run: object) -> _Run:
+    key = run if isinstance(run, int) else 0
+    state = _runs.get(key)
+    if state is None:
+        state = _runs[key] = _Run()
         while len(_runs) > _RUNS_KEPT:
-            _runs.popitem(last=False)
-        return total
+            _runs.pop(next(iter(_runs)), None)
+    return state
+
+
+def _out_of_time(pattern: str) -> RegexTimeout:
+    _timeouts.pattern = pattern
+    return RegexTimeout(pattern)
 
 
 def _regexp(pattern: object, value: object, run: object) -> int:
+    # Called once per candidate row, so kept lean: no lock (dict operations are atomic under
+    # the GIL), one clock read.
     if pattern is None or value is None:
         return 0
-    compiled = compile_pattern(str(pattern))
-    run_id = int(run) if isinstance(run, int) else 0
-    left = BUDGET - _spent(run_id)
-    if left <= 0:
-        _timeouts.pattern = str(pattern)
-        raise RegexTimeout(str(pattern))
-    started = time.perf_counter()
+    compiled = _patterns.get(pattern) if isinstance(pattern, str) else None
+    if compiled is None:
+        compiled = compile_pattern(str(pattern))
+        if len(_patterns) > 256:
+            _patterns.clear()
+        _patterns[str(pattern)] = compiled
+    state = _run(run)
+    if time.perf_counter() > state.deadline:
+        raise _out_of_time(str(pattern))
     try:
-        found = compiled.search(str(value), timeout=min(PER_CALL, left)) is not None
+        text = value if isinstance(value, str) else str(value)
+        return compiled.search(text, timeout=PER_CALL) is not None
     except TimeoutError as exc:
-        _spent(run_id, BUDGET)  # the rest of this statement fails at once
-        _timeouts.pattern = str(pattern)
-        raise RegexTimeout(str(pattern)) from exc
-    finally:
-        _spent(run_id, time.perf_counter() - started)
-    return int(found)
+        state.deadline = 0.0  # the rest of this statement fails at once
+        raise _out_of_time(str(pattern)) from exc
 
 
 def _fold(value: object) -> str | None:

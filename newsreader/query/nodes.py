@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 
 
@@ -52,7 +53,7 @@ class Test:
     op: str
     value: Value
     high: Value | None = None
-    pos: int = field(default=0, compare=False)
+    pos: int = dc_field(default=0, compare=False)
 
     def __str__(self) -> str:
         def v(x: Value) -> str:
@@ -70,7 +71,7 @@ class Flag:
 
     name: str  # read | starred
     want: bool = True
-    pos: int = field(default=0, compare=False)
+    pos: int = dc_field(default=0, compare=False)
 
     def __str__(self) -> str:
         if self.name == "read":
@@ -95,7 +96,7 @@ class Words:
     """Bare words and quoted phrases: each must occur in the title, author or text."""
 
     terms: tuple[Term, ...]
-    pos: int = field(default=0, compare=False)
+    pos: int = dc_field(default=0, compare=False)
 
     def __str__(self) -> str:
         return " ".join(str(t) for t in self.terms)
@@ -104,7 +105,7 @@ class Words:
 @dataclass(frozen=True, slots=True)
 class Not:
     child: Node
-    pos: int = field(default=0, compare=False)
+    pos: int = dc_field(default=0, compare=False)
 
     def __str__(self) -> str:
         return f"not {_wrap(self.child, Not)}"

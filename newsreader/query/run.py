@@ -19,16 +19,39 @@ if TYPE_CHECKING:
 
 VISIBLE = "f.subscribed = 1 AND a.hidden = 0"
 FROM = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
+# Above this many full-text matches, walking the covering index beats looking rows up by id
+# (100,000 articles: 31,000 matches 57 -> 43 ms, and a date range can then drive the search).
+MANY_MATCHES = 4000
 
 
 def compiled(query: str | Compiled) -> Compiled:
     return query if isinstance(query, Compiled) else compile_query(query)
 
 
-def where(query: str | Compiled, *, now: float | None = None) -> tuple[str, list[object]]:
-    """(SQL, parameters) of the query's test, to AND into a WHERE over `articles a`."""
+def choose(conn: sqlite3.Connection, query: Compiled) -> str:
+    """The query's SQL for this store: `scan_sql` when a full-text test matches many rows."""
+    for expr in query.fts:
+        try:
+            (n,) = conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
+                "LIMIT ?)",
+                (expr, MANY_MATCHES),
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return query.sql
+        if n >= MANY_MATCHES:
+            return query.scan_sql
+    return query.sql
+
+
+def where(
+    query: str | Compiled, *, conn: sqlite3.Connection | None = None, now: float | None = None
+) -> tuple[str, list[object]]:
+    """(SQL, parameters) of the query's test, to AND into a WHERE over `articles a`
+    (`conn`: pick the plan for that store's data, see `choose`)."""
     c = compiled(query)
-    return f"({c.sql})", c.bind(now=now)
+    sql = choose(conn, c) if conn is not None else c.sql
+    return f"({sql})", c.bind(now=now)
 
 
 def execute(
@@ -63,7 +86,7 @@ def matching_ids(
 ) -> list[int]:
     """Ids of the visible articles matching `query`, newest first."""
     c = compiled(query)
-    sql = f"SELECT a.id {FROM} WHERE {VISIBLE} AND ({c.sql})"
+    sql = f"SELECT a.id {FROM} WHERE {VISIBLE} AND ({choose(store.conn, c)})"
     if unread_only:
         sql += " AND a.read = 0"
     sql += " ORDER BY a.published DESC, a.id DESC"
@@ -77,7 +100,8 @@ def matching_ids(
 def count(store: Store, query: str | Compiled, *, now: float | None = None) -> tuple[int, int]:
     """(total, unread) of the visible articles matching `query`."""
     c = compiled(query)
-    sql = f"SELECT count(*), coalesce(sum(a.read = 0), 0) {FROM} WHERE {VISIBLE} AND ({c.sql})"
+    test = choose(store.conn, c)
+    sql = f"SELECT count(*), coalesce(sum(a.read = 0), 0) {FROM} WHERE {VISIBLE} AND ({test})"
     rows = execute(store.conn, sql, c.bind(now=now), c)
     return int(rows[0][0]), int(rows[0][1])
 

@@ -44,14 +44,32 @@ RUN = _Sentinel("RUN")
 FLOOR = _Sentinel("FLOOR")
 
 
+_PLUS = "\u00a7"  # where an index lookup may be turned off (never in our SQL otherwise)
+
+
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """A compiled query: `sql` is a boolean expression over `articles a`."""
+    """A compiled query: `sql` is a boolean expression over `articles a`.
+
+    `sql` lets SQLite look up the full-text matches by rowid (best when they are few);
+    `scan_sql` makes it walk a narrow covering index and test membership instead (best when
+    they are many, or when a date range or a state can drive the search). `fts` holds the
+    FTS5 expressions, for `run.choose` to count.
+    """
 
     text: str
     node: Node
-    sql: str
+    raw: str
     params: tuple[object, ...]
+    fts: tuple[str, ...] = ()
+
+    @property
+    def sql(self) -> str:
+        return self.raw.replace(_PLUS, "")
+
+    @property
+    def scan_sql(self) -> str:
+        return self.raw.replace(_PLUS, "+")
 
     @property
     def uses_regex(self) -> bool:
@@ -84,9 +102,14 @@ def compile_query(text: str) -> Compiled:
 
 @lru_cache(maxsize=512)
 def _compile(text: str, _today: date) -> Compiled:
-    node = parse(text)
+    return compile_node(parse(text), text)
+
+
+def compile_node(node: Node, text: str = "") -> Compiled:
+    """Compile a parsed node (`text`: the query it came from, for error positions)."""
     sql, params = _emit(_lower(node))
-    return Compiled(text, node, sql, tuple(params))
+    fts = tuple(str(p) for p, nxt in zip(params, params[1:], strict=False) if nxt is FLOOR)
+    return Compiled(text or str(node), node, sql, tuple(params), fts)
 
 
 # --------------------------------------------------------------------------- IR
@@ -195,6 +218,7 @@ def _test(t: Test) -> _IR:
         if t.op == "=~":
             return _Sql("nr_regexp(?, coalesce(a.link, ''), ?)", (value, RUN))
         return _Sql("coalesce(a.link, '') LIKE ? ESCAPE '\\'", (_like(value),))
+    params: tuple[object, ...]
     if t.field == "tag":
         tag = "nr_fold(je.value)"
         if t.op == "=~":
@@ -257,7 +281,9 @@ def _published(t: Test) -> _IR:
 
 # --------------------------------------------------------------------------- emit
 
-_IN_FTS = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?)"
+_IN_FTS = (
+    f"{_PLUS}a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid > ?)"
+)
 
 
 def _fts_of(ir: _IR) -> str | None:
