@@ -212,7 +212,7 @@ def main() -> int:
     with store.transaction() as conn:
         conn.execute("DELETE FROM meta WHERE key = 'killfile'")
     t = time.perf_counter()
-    changed = killfile.apply(store, rules)
+    changed = killfile.apply(store, rules).changed
     full = time.perf_counter() - t
     (floor,) = store.conn.execute("SELECT max(id) - 200 FROM articles").fetchone()
     check = killfile.Killfile(rules)

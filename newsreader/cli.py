@@ -19,7 +19,8 @@ commands:
                              subscribe (web pages are searched for their feed)
   remove URL|TITLE           unsubscribe
   list [--json]              subscriptions with unread counts and errors
-  search QUERY [--json]      full-text search over stored articles
+  search WORDS [--json]      full-text search over stored articles
+  search --query EXPR        articles matching a query (title ~ x and age < 2d ...)
   import-opml FILE           add the feeds of an OPML file
   export-opml [FILE]         write subscriptions as OPML (stdout without FILE)
   compare LEFT [RIGHT]       the copy (LEFT) beside the original (RIGHT)
@@ -60,8 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list subscriptions")
     ls.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("search", help="full-text search")
-    s.add_argument("query")
+    s = sub.add_parser("search", help="full-text search, or a query with --query")
+    s.add_argument("query", nargs="?", metavar="WORDS")
+    s.add_argument("--query", dest="expr", metavar="EXPR", help="a query, newest matches first")
     s.add_argument("--json", action="store_true")
     s.add_argument("--limit", type=int, default=50)
 
@@ -97,6 +99,7 @@ def _err(message: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from newsreader.config import ConfigError
+    from newsreader.query import QueryError
     from newsreader.session import AddError
     from newsreader.store import StoreError
 
@@ -107,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args) or 0)
     except (ConfigError, StoreError, AddError, UsageError) as exc:
         return _err(str(exc))
+    except QueryError as exc:
+        return _err(f"bad query: {exc}")
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -171,8 +176,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         f"{summary.total} feeds in {summary.elapsed:.1f}s: {summary.new_articles} new articles, "
         f"{summary.ok} updated, {summary.unchanged} unchanged, {summary.failed} failed"
         + (f", {summary.skipped} waiting (Retry-After)" if summary.skipped else "")
+        + (f", {summary.not_due} not due (refresh_interval)" if summary.not_due else "")
     )
     console.print(line)
+    for note in summary.notes:
+        console.print(Text("  ! " + clean(note, 300)))
     for f in summary.failures:
         t = Text("  ✗ ", style="red")
         t.append(clean(titles.get(f.url, f.url), 60), style="bold")
@@ -265,8 +273,15 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     from newsreader.safetext import clean
 
+    if (args.query is None) == (args.expr is None):
+        raise UsageError("give WORDS to search, or --query EXPR (not both)")
     session = _session()
-    rows = session.store.search(args.query, limit=args.limit)
+    if args.expr is not None:
+        from newsreader.query import rows as query_rows
+
+        rows = query_rows(session.store, args.expr, limit=args.limit)
+    else:
+        rows = session.store.search(args.query, limit=args.limit)
     if args.json:
         print(
             json.dumps(
@@ -289,7 +304,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     console = _console()
     if not rows:
-        console.print(Text(f"no articles match {clean(args.query)!r}"))
+        console.print(Text(f"no articles match {clean(args.expr or args.query)!r}"))
     for r in rows:
         t = Text(f"{r.id:>7}  ", style="dim")
         t.append(clean(r.title, 90), style="bold" if not r.read else "")

@@ -37,7 +37,7 @@ _QUEUED_PER_WORKER = 4
 @dataclass(slots=True)
 class FeedDone:
     url: str
-    status: str  # "new" | "unchanged" | "error" | "skipped"
+    status: str  # "new" | "unchanged" | "error" | "skipped" | "not_due" (refresh_interval)
     new: int = 0
     message: str | None = None
     elapsed: float = 0.0
@@ -50,9 +50,11 @@ class RefreshSummary:
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
+    not_due: int = 0
     new_articles: int = 0
     failures: list[FeedDone] = field(default_factory=list)
     elapsed: float = 0.0
+    notes: list[str] = field(default_factory=list)  # e.g. a killfile rule that failed
 
     def add(self, ev: FeedDone) -> None:
         if ev.status == "error":
@@ -62,6 +64,8 @@ class RefreshSummary:
             self.unchanged += 1
         elif ev.status == "skipped":
             self.skipped += 1
+        elif ev.status == "not_due":
+            self.not_due += 1
         else:
             self.ok += 1
         self.new_articles += ev.new
@@ -75,6 +79,13 @@ def fetch_settings(settings: Settings) -> FetchSettings:
         max_connections=settings.max_connections,
         per_host=settings.per_host,
     )
+
+
+def is_due(sub: Subscription, last_attempt: float | None, now: float) -> bool:
+    """Whether a feed's own `refresh_interval` (minutes; 0: only when asked) has passed."""
+    if sub.refresh_interval is None or last_attempt is None:
+        return sub.refresh_interval != 0
+    return sub.refresh_interval > 0 and now - last_attempt >= sub.refresh_interval * 60
 
 
 def _default_workers() -> int:
@@ -272,9 +283,27 @@ async def refresh_feeds(
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[FeedDone], None] | None = None,
     force: bool = False,
+    scheduled: bool = True,
 ) -> RefreshSummary:
-    """Refresh `subs` concurrently; never raises for a feed's failure."""
+    """Refresh `subs` concurrently; never raises for a feed's failure.
+
+    `scheduled` (a refresh of everything, not of feeds the user named) skips the feeds whose
+    own refresh_interval has not passed (`force` fetches them all). The killfile
+    (settings.ignore) is brought up to date first and hides new matches as they are stored;
+    retention honours each feed's keep_per_feed."""
     settings = settings or Settings()
+    from newsreader.query import QueryError, killfile
+
+    summary = RefreshSummary(total=len(subs))
+    kill: killfile.Killfile | None = None
+    try:
+        kill = await asyncio.to_thread(killfile.apply, store, settings.ignore)
+    except QueryError as exc:
+        summary.notes.append(f"killfile: {exc}")
+    last = {}
+    if scheduled and not force and any(s.refresh_interval is not None for s in subs):
+        last = await asyncio.to_thread(store.last_attempts)
+    now = time.time()
     own_fetcher = fetcher is None
     own_executor = executor is None and len(subs) > 1
     fetcher = fetcher or Fetcher(settings=fetch_settings(settings))
@@ -285,7 +314,6 @@ async def refresh_feeds(
     in_flight = asyncio.Semaphore(
         max(1, settings.max_connections) + _QUEUED_PER_WORKER * pool.workers
     )
-    summary = RefreshSummary(total=len(subs))
     started = time.monotonic()
     saver = _GroupSaver(store)
 
@@ -296,6 +324,12 @@ async def refresh_feeds(
     async def run_one(sub: Subscription) -> None:
         if on_start:
             on_start(sub.url)
+        if last and not is_due(sub, last.get(sub.url), now):
+            ev = FeedDone(sub.url, "not_due", message="its refresh_interval has not passed")
+            summary.add(ev)
+            if on_done:
+                on_done(ev)
+            return
         try:
             ev = await refresh_one(
                 sub,
@@ -314,10 +348,16 @@ async def refresh_feeds(
 
     try:
         await asyncio.gather(*(run(s) for s in subs))
-        if settings.keep_days is not None or settings.keep_per_feed is not None:
+        per_feed = {s.url: s.keep_per_feed for s in subs if s.keep_per_feed is not None}
+        if settings.keep_days is not None or settings.keep_per_feed is not None or per_feed:
             await asyncio.to_thread(
-                store.prune, keep_days=settings.keep_days, keep_per_feed=settings.keep_per_feed
+                store.prune,
+                keep_days=settings.keep_days,
+                keep_per_feed=settings.keep_per_feed,
+                per_feed=per_feed,
             )
+        if kill is not None and kill.last_error:
+            summary.notes.append(kill.last_error)
     finally:
         if own_fetcher:
             await fetcher.aclose()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from newsreader import config
 from newsreader.config import ConfigError, Settings
-from newsreader.models import Subscription
+from newsreader.models import QueryFeed, Subscription
 from newsreader.store import Store
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class Session:
     settings: Settings
     store: Store
     _subs: list[Subscription] | None = field(default=None, repr=False)
+    queries: list[QueryFeed] = field(default_factory=list)  # [[query]] feeds of feeds.toml
 
     @classmethod
     def open(
@@ -48,6 +49,12 @@ class Session:
         store = Store(db or config.db_path())
         session = cls(feeds_file=feeds_file, settings=settings, store=store)
         session.reload()
+        from newsreader.query import QueryError, killfile
+
+        try:
+            killfile.apply(store, settings.ignore)  # rules changed: hidden recomputed now
+        except QueryError:
+            pass  # a rule out of time over the stored articles: the refresh reports it
         return session
 
     # ---------------------------------------------------------------- subscriptions
@@ -55,6 +62,7 @@ class Session:
     def reload(self) -> list[Subscription]:
         """Re-read feeds.toml (it may have been edited by hand) and sync the store."""
         subs = config.load_subscriptions(self.feeds_file)
+        self.queries = config.load_query_feeds(self.feeds_file)
         self.store.sync_subscriptions(subs)
         self._subs = subs
         return subs
@@ -157,7 +165,8 @@ class Session:
         executor: Executor | None = None,
         force: bool = False,
     ) -> RefreshSummary:
-        """Refresh the given feeds (all by default).
+        """Refresh the given feeds (all by default; then each feed's own refresh_interval is
+        honoured, unless `force`).
 
         `executor` parses large feeds; by default a process pool is made for the run (a thread
         pool where processes cannot start). A caller's executor is used as is and not shut down.
@@ -178,4 +187,5 @@ class Session:
             on_start=on_start,
             on_done=on_done,
             force=force,
+            scheduled=not urls,
         )

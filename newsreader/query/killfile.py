@@ -57,6 +57,7 @@ class Killfile:
             digest.update(part.encode("utf-8") + b"\0")
         self.digest = digest.hexdigest()
         self.last_error: str | None = None
+        self.changed = 0  # rows whose hidden flag the last recompute changed
 
     def _matches(self, floor: int = 0) -> tuple[str, list[object]]:
         assert self.compiled is not None
@@ -96,25 +97,25 @@ class Killfile:
         return shown + hidden
 
 
-def apply(store: Store, rules: Sequence[str]) -> int:
+def apply(store: Store, rules: Sequence[str]) -> Killfile:
     """Bring `hidden` in line with `rules` (a full recompute only when they changed since the
-    last call, on any process) and hide new matches from now on; return the rows changed.
+    last call, on any process) and hide new matches from now on (`Store.on_insert`).
 
     Raises RuleError for a rule that does not parse, QueryError when a regular expression
-    runs out of time over the stored articles (nothing is changed then)."""
+    runs out of time over the stored articles (nothing is recomputed then, but new articles
+    are still checked)."""
     kf = Killfile(rules)
-    changed = 0
+    store.on_insert = kf.hide_new if kf.compiled is not None else None
     row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
     if (row[0] if row else None) != kf.digest and (kf.rules or row is not None):
         with store.transaction() as conn:
-            changed = kf.recompute(conn)
+            kf.changed = kf.recompute(conn)
             conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                 "value = excluded.value",
                 (_META_KEY, kf.digest),
             )
-    store.on_insert = kf.hide_new if kf.compiled is not None else None
-    return changed
+    return kf
 
 
 def hidden_count(store: Store) -> int:
