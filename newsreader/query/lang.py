@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from newsreader.query.nodes import And, Day, Duration, Flag, Node, Not, Or, Term, Test, Words
+from newsreader.query.nodes import And, Day, Duration, FieldTest, Flag, Node, Not, Or, Term, Words
 
 MAX_LENGTH = 4000  # characters of query text
 MAX_DEPTH = 50  # nested parentheses / nots
@@ -311,7 +311,7 @@ class _Parser:
             return Not(Flag("starred", True, pos=tok.pos), pos=tok.pos)
         return Flag(flag, want, pos=tok.pos)
 
-    def test(self, field: str) -> Test:
+    def test(self, field: str) -> FieldTest:
         ftok = self.take()
         optok = self.take()
         op = optok.text.lower()
@@ -344,7 +344,7 @@ class _Parser:
                 )
             self.take()
             high = self.value(field, ftok, optok)
-        return Test(field, op, low, high, pos=ftok.pos)
+        return FieldTest(field, op, low, high, pos=ftok.pos)
 
     def value(self, field: str, ftok: Token, optok: Token) -> str | Duration | Day:
         tok = self.take()

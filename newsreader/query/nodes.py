@@ -42,7 +42,7 @@ Value = str | Duration | Day
 
 
 @dataclass(frozen=True, slots=True)
-class Test:
+class FieldTest:
     """`field op value` (or `field between low:high`, with `high` set).
 
     field: title, author, text, feed, feedtitle, feedurl, tag, url, age, published.
@@ -127,7 +127,7 @@ class Or:
         return " or ".join(_wrap(c, Or) for c in self.children)
 
 
-Node = Test | Flag | Words | Not | And | Or
+Node = FieldTest | Flag | Words | Not | And | Or
 
 
 def _wrap(node: Node, parent: type) -> str:

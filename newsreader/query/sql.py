@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from newsreader.query.functions import new_run
 from newsreader.query.lang import parse
-from newsreader.query.nodes import And, Day, Duration, Flag, Node, Not, Or, Test, Words
+from newsreader.query.nodes import And, Day, Duration, FieldTest, Flag, Node, Not, Or, Words
 from newsreader.safetext import fold
 
 
@@ -190,9 +190,9 @@ def _lower(node: Node) -> _IR:
     return _test(node)
 
 
-def _test(t: Test) -> _IR:
+def _test(t: FieldTest) -> _IR:
     if t.op in ("!=", "!~"):
-        return _Not(_test(Test(t.field, t.op[1:], t.value, t.high)))
+        return _Not(_test(FieldTest(t.field, t.op[1:], t.value, t.high)))
     if t.field == "age":
         return _age(t)
     if t.field == "published":
@@ -248,7 +248,7 @@ def _test(t: Test) -> _IR:
 _CMP_AGE = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}  # newer than = published after
 
 
-def _age(t: Test) -> _IR:
+def _age(t: FieldTest) -> _IR:
     assert isinstance(t.value, Duration)
     if t.op == "between":
         assert isinstance(t.high, Duration)
@@ -263,7 +263,7 @@ def _day_bounds(day: date) -> tuple[float, float]:
     return start.timestamp(), end.timestamp()
 
 
-def _published(t: Test) -> _IR:
+def _published(t: FieldTest) -> _IR:
     assert isinstance(t.value, Day)
     start, end = _day_bounds(t.value.day)
     if t.op == "between":
