@@ -115,7 +115,9 @@ def tokenize(text: str) -> list[Token]:
             i += len(op)
         else:
             j = i
-            while j < n and not text[j].isspace() and text[j] not in _SPECIAL:
+            while j < n and not text[j].isspace():
+                if text[j] in _SPECIAL and not text.startswith("://", j):  # url ~ https://x
+                    break
                 if "\ud800" <= text[j] <= "\udfff":
                     raise QueryError("invalid character (a lone surrogate)", j)
                 j += 1

@@ -69,6 +69,8 @@ def _timeout_error(query: Compiled, exc: Exception) -> Exception:
     if pattern is None:
         return exc
     pos = query.text.find(pattern)
+    if pos > 0 and query.text[pos - 1] in "\"'":
+        pos -= 1  # point at the value's opening quote
     return QueryError(
         "the regular expression took too long (over 2 s over all articles, or 0.25 s on one); "
         "make it simpler or test a shorter field",

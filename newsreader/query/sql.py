@@ -148,9 +148,9 @@ _TOKEN = re.compile(r"[^\W_]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _FTS_COLUMN = {"title": "title", "author": "author", "text": "text"}
 _TEXT_SQL = {"title": "a.title", "author": "coalesce(a.author, '')", "text": "a.text"}
-_FEED_COLUMNS = {
-    "feed": ("coalesce(fq.title, '')", "coalesce(fq.feed_title, '')", "fq.url"),
-    "feedtitle": ("coalesce(fq.title, '')", "coalesce(fq.feed_title, '')"),
+_FEED_COLUMNS = {  # a missing title (NULL) matches nothing, not even ""
+    "feed": ("fq.title", "fq.feed_title", "fq.url"),
+    "feedtitle": ("fq.title", "fq.feed_title"),
     "feedurl": ("fq.url",),
 }
 
