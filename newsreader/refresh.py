@@ -300,9 +300,8 @@ async def refresh_feeds(
         kill = await asyncio.to_thread(killfile.apply, store, settings.ignore)
     except QueryError as exc:
         summary.notes.append(f"killfile: {exc}")
-    last = {}
-    if scheduled and not force and any(s.refresh_interval is not None for s in subs):
-        last = await asyncio.to_thread(store.last_attempts)
+    check_due = scheduled and not force and any(s.refresh_interval is not None for s in subs)
+    last = await asyncio.to_thread(store.last_attempts) if check_due else {}
     now = time.time()
     own_fetcher = fetcher is None
     own_executor = executor is None and len(subs) > 1
@@ -324,7 +323,7 @@ async def refresh_feeds(
     async def run_one(sub: Subscription) -> None:
         if on_start:
             on_start(sub.url)
-        if last and not is_due(sub, last.get(sub.url), now):
+        if check_due and not is_due(sub, last.get(sub.url), now):
             ev = FeedDone(sub.url, "not_due", message="its refresh_interval has not passed")
             summary.add(ev)
             if on_done:
