@@ -243,7 +243,7 @@ def _where(path: Path, text: str, table: str, index: int, key: str) -> str:
     span = tomlpos.table_lines(text, table, index)
     line = tomlpos.key_line(text, key, span) if span else None
     if line is None:
-        return f"{path}: {table} #{index + 1}"
+        return f"{path}:{span[0] + 1}: [[{table}]] #{index + 1}" if span else f"{path}: {table}"
     raw = text.splitlines()[line]
     col = raw.index("=") + 1
     while col < len(raw) and raw[col] in " \t":
