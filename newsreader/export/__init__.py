@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from newsreader.export.markdown import destination, escape, html_to_markdown
+from newsreader.export.markdown import destination, escape, html_to_markdown, safe_url
 from newsreader.models import Article
 from newsreader.safetext import clean, clean_block
 
@@ -35,6 +35,13 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(p for p in paras if p)
 
 
+def _link(url: str | None) -> str | None:
+    """An http(s)/mailto link as a Markdown autolink; any other scheme as plain text."""
+    if not url:
+        return None
+    return destination(url) if safe_url(url) else escape(clean(url, 4000))
+
+
 def render_markdown(article: Article, *, full_text: bool = True) -> str:
     """The article as a Markdown document (title, feed, author, date, link, body).
 
@@ -44,7 +51,7 @@ def render_markdown(article: Article, *, full_text: bool = True) -> str:
         ("Feed", escape(clean(article.feed_title or article.feed_url, 300))),
         ("Author", escape(clean(article.author, 300)) if article.author else None),
         ("Published", _date(article)),
-        ("Link", destination(article.link) if article.link else None),
+        ("Link", _link(article.link)),
     ]
     head += [f"- {k}: {v}" for k, v in meta if v]
     if article.full_text and full_text:

@@ -17,13 +17,15 @@ _BLOCKS = {"p", "div", "blockquote", "ul", "ol", "li", "pre", "hr", "table", "fi
            "figcaption", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "thead",
            "tbody", "tfoot", "caption"}  # fmt: skip
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|~])")
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)", re.MULTILINE)
+_LINE_MARK = re.compile(r"^(\s*)([#+\-=])", re.MULTILINE)  # headings, lists, setext rules
+_LINE_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)  # "1." starts a list
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def escape(text: str) -> str:
     """Plain text as Markdown that renders as the same text."""
-    return _LINE_START.sub(r"\1\\\2", _ESCAPE.sub(r"\\\1", text))
+    text = _ESCAPE.sub(r"\\\1", text)
+    return _LINE_NUMBER.sub(r"\1\\\2", _LINE_MARK.sub(r"\1\\\2", text))
 
 
 def destination(url: str) -> str:
@@ -34,7 +36,7 @@ def destination(url: str) -> str:
     return f"<{url}>"
 
 
-def _safe_url(url: str | None) -> str | None:
+def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     low = url.strip().lower()
@@ -91,7 +93,7 @@ class _Writer:
         elif tag == "a":
             self._link(el, depth)
         elif tag == "img":
-            src = _safe_url(el.get("src"))
+            src = safe_url(el.get("src"))
             if src:
                 alt = escape(clean(el.get("alt") or "", 300))
                 self.inline.append(f"![{alt}]({destination(src)})")
@@ -134,7 +136,7 @@ class _Writer:
         inner = _Writer()
         inner._children(el, depth + 1)
         text = "".join(inner.inline).strip()
-        href = _safe_url(el.get("href"))
+        href = safe_url(el.get("href"))
         if href and text:
             self.inline.append(f"[{text}]({destination(href)})")
         elif text:

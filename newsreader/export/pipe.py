@@ -43,6 +43,8 @@ def pipe_input(article: Article, what: str = "text") -> bytes:
     if what == "url":
         if not article.link:
             raise PipeError("this article has no link to pipe")
+        if not article.link.lower().startswith(("http://", "https://")):
+            raise PipeError("this article's link is not an http(s) URL; not piped")
         return (clean(article.link, 4000) + "\n").encode("utf-8")
     if what not in WHAT:
         raise PipeError(f"unknown pipe input {what!r}: use text, markdown or url")
