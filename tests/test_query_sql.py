@@ -179,6 +179,8 @@ def test_index_tests_are_merged_into_one_match(data) -> None:
     assert c.fts == ('((title : "a") AND (text : "b")) NOT (author : "c")',)
     c = compile_query("(title ~ a or text ~ b) and climate")
     assert c.sql.count("MATCH") == 1
+    c = compile_query("(tag = a or tag = b) and not feed ~ c and unread and title ~ x")
+    assert c.sql.count("FROM feeds") == 1  # the feed tests of a group: one subquery
 
 
 def test_counts_views_and_query_feeds(data) -> None:

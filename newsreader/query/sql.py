@@ -175,10 +175,17 @@ def _like(value: str) -> str:
 
 
 def _lower(node: Node) -> _IR:
-    if isinstance(node, And):
-        return _And(tuple(_lower(c) for c in node.children))
-    if isinstance(node, Or):
-        return _Or(tuple(_lower(c) for c in node.children))
+    if isinstance(node, And | Or | Not) and _feed_level(node):
+        return _in_feeds(*_feed_cond(node))  # one feeds subquery for the whole group
+    if isinstance(node, And | Or):
+        feed = [c for c in node.children if _feed_level(c)]
+        rest = [_lower(c) for c in node.children if not _feed_level(c)]
+        if len(feed) > 1:  # the feed tests of a group share one subquery
+            group = And(tuple(feed)) if isinstance(node, And) else Or(tuple(feed))
+            rest.insert(0, _in_feeds(*_feed_cond(group)))
+        else:
+            rest = [_lower(c) for c in node.children]
+        return _And(tuple(rest)) if isinstance(node, And) else _Or(tuple(rest))
     if isinstance(node, Not):
         return _Not(_lower(node.child))
     if isinstance(node, Flag):
@@ -218,7 +225,41 @@ def _test(t: FieldTest) -> _IR:
         if t.op == "=~":
             return _Sql("nr_regexp(?, coalesce(a.link, ''), ?)", (value, RUN))
         return _Sql("coalesce(a.link, '') LIKE ? ESCAPE '\\'", (_like(value),))
-    params: tuple[object, ...]
+    return _in_feeds(*_feed_cond(t))
+
+
+_FEED_FIELDS = ("feed", "feedtitle", "feedurl", "tag")
+
+
+def _in_feeds(cond: str, params: tuple[object, ...]) -> _Sql:
+    return _Sql(f"a.feed_id IN (SELECT fq.id FROM feeds fq WHERE {cond})", params)
+
+
+def _feed_level(node: Node) -> bool:
+    """True for a test of the feed alone (its title, URL or tags), or and/or/not of such."""
+    if isinstance(node, FieldTest):
+        return node.field in _FEED_FIELDS
+    if isinstance(node, Not):
+        return _feed_level(node.child)
+    if isinstance(node, And | Or):
+        return all(_feed_level(c) for c in node.children)
+    return False
+
+
+def _feed_cond(node: Node) -> tuple[str, tuple[object, ...]]:
+    """A condition over `feeds fq` for a feed-level node (one subquery for a whole group)."""
+    if isinstance(node, Not):
+        sql, params = _feed_cond(node.child)
+        return f"NOT ({sql})", params
+    if isinstance(node, And | Or):
+        parts = [_feed_cond(c) for c in node.children]
+        sep = " AND " if isinstance(node, And) else " OR "
+        return sep.join(f"({p})" for p, _ in parts), tuple(x for _, ps in parts for x in ps)
+    assert isinstance(node, FieldTest) and isinstance(node.value, str)
+    t, value = node, node.value
+    if t.op in ("!=", "!~"):
+        sql, params = _feed_cond(FieldTest(t.field, t.op[1:], value))
+        return f"NOT ({sql})", params
     if t.field == "tag":
         tag = "nr_fold(je.value)"
         if t.op == "=~":
@@ -227,22 +268,18 @@ def _test(t: FieldTest) -> _IR:
             cond, params = f"{tag} = ?", (fold(value),)
         else:
             cond, params = f"instr({tag}, ?) > 0", (fold(value),)
-        return _Sql(
-            "a.feed_id IN (SELECT fq.id FROM feeds fq WHERE EXISTS (SELECT 1 FROM "
-            f"json_each(fq.tags) je WHERE {cond}))",
-            params,
-        )
+        return f"EXISTS (SELECT 1 FROM json_each(fq.tags) je WHERE {cond})", params
     cols = _FEED_COLUMNS[t.field]
     if t.op == "=~":
-        conds = [f"nr_regexp(?, {c}, ?)" for c in cols]
+        conds = [f"coalesce(nr_regexp(?, {c}, ?), 0)" for c in cols]
         params = tuple(x for _ in cols for x in (value, RUN))
     elif t.op == "=":
-        conds = [f"nr_fold({c}) = ?" for c in cols]
+        conds = [f"coalesce(nr_fold({c}) = ?, 0)" for c in cols]
         params = (fold(value),) * len(cols)
     else:
-        conds = [f"instr(nr_fold({c}), ?) > 0" for c in cols]
+        conds = [f"coalesce(instr(nr_fold({c}), ?) > 0, 0)" for c in cols]
         params = (fold(value),) * len(cols)
-    return _Sql(f"a.feed_id IN (SELECT fq.id FROM feeds fq WHERE {' OR '.join(conds)})", params)
+    return " OR ".join(conds), params
 
 
 _CMP_AGE = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}  # newer than = published after
