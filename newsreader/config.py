@@ -19,8 +19,9 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import AoT, Table
 
+from newsreader import tomlpos
 from newsreader.errors import UserError
-from newsreader.models import Subscription
+from newsreader.models import QueryFeed, Subscription
 from newsreader.text.urls import is_web
 
 APP_NAME = "newsreader"
@@ -229,11 +230,114 @@ def subscriptions_from_doc(doc: Any, text: str, path: Path) -> list[Subscription
             tags = [tags]
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise ConfigError(f"{path}: feed #{i} ({url}): `tags` must be a list of strings")
+        extra = _feed_settings(entry, lambda key, i=i: _where(path, text, "feed", i - 1, key))
         if url in seen:
             continue
         seen.add(url)
-        subs.append(Subscription(url=url, title=str(title) if title else None, tags=list(tags)))
+        subs.append(
+            Subscription(url=url, title=str(title) if title else None, tags=list(tags), **extra)
+        )
     return subs
+
+
+def _where(path: Path, text: str, table: str, index: int, key: str) -> str:
+    """`path:line:col` of `key`'s value in the `index`-th [[table]] (coarser when unsure)."""
+    span = tomlpos.table_lines(text, table, index)
+    line = tomlpos.key_line(text, key, span) if span else None
+    if line is None:
+        return f"{path}:{span[0] + 1}: [[{table}]] #{index + 1}" if span else f"{path}: {table}"
+    raw = text.splitlines()[line]
+    col = raw.index("=") + 1
+    while col < len(raw) and raw[col] in " \t":
+        col += 1
+    return f"{path}:{line + 1}:{col + 1}"
+
+
+def _feed_settings(entry: Any, where: Any) -> dict[str, Any]:
+    """The per-feed settings of a [[feed]] table: refresh_interval, keep_per_feed, full_text."""
+    out: dict[str, Any] = {}
+    interval = entry.get("refresh_interval")
+    if interval is not None:
+        if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
+            raise ConfigError(
+                f"{where('refresh_interval')}: `refresh_interval` is the minutes between "
+                "automatic refreshes of this feed (a number; 0: only when asked)"
+            )
+        out["refresh_interval"] = float(interval)
+    keep = entry.get("keep_per_feed")
+    if keep is not None:
+        if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+            raise ConfigError(
+                f"{where('keep_per_feed')}: `keep_per_feed` is how many articles of this feed "
+                "to keep (a whole number, at least 1)"
+            )
+        out["keep_per_feed"] = int(keep)
+    full = entry.get("full_text")
+    if full is not None:
+        if not isinstance(full, bool):
+            raise ConfigError(f"{where('full_text')}: `full_text` must be true or false")
+        out["full_text"] = full
+    return out
+
+
+def query_feeds_from_doc(doc: Any, text: str, path: Path) -> list[QueryFeed]:
+    """The [[query]] tables: a title and a query expression (checked), optional tags."""
+    from newsreader.query.lang import QueryError, parse
+
+    tables = doc.get("query", [])
+    if not isinstance(tables, list):
+        line = tomlpos.key_line(text, "query")
+        where = f"{path}:{line + 1}" if line is not None else str(path)
+        raise ConfigError(f"{where}: `query` must be an array of tables: write [[query]] entries")
+    out: list[QueryFeed] = []
+    for i, entry in enumerate(tables):
+        here = f"{path}: query #{i + 1}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{here} is not a table; write it as [[query]]")
+        title, expr = entry.get("title"), entry.get("query")
+        if not isinstance(title, str) or not title.strip():
+            raise ConfigError(f"{_where(path, text, 'query', i, 'title')}: [[query]] needs a title")
+        if not isinstance(expr, str) or not expr.strip():
+            raise ConfigError(
+                f"{_where(path, text, 'query', i, 'query')}: [[query]] {title!r} needs a `query` "
+                'string, e.g. query = "unread and tag = world"'
+            )
+        tags = entry.get("tags", [])
+        if isinstance(tags, str):
+            tags = [tags]
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise ConfigError(f"{_where(path, text, 'query', i, 'tags')}: `tags` must be strings")
+        try:
+            parse(expr)
+        except QueryError as exc:
+            where = _query_position(path, text, i, exc.position)
+            raise ConfigError(f"{where}: query {title!r}: {exc.message}") from exc
+        out.append(QueryFeed(title=str(title), query=str(expr), tags=[str(t) for t in tags]))
+    return out
+
+
+def _query_position(path: Path, text: str, index: int, position: int) -> str:
+    span = tomlpos.table_lines(text, "query", index)
+    line = tomlpos.key_line(text, "query", span) if span else None
+    if line is None:
+        return f"{path}: query #{index + 1}"
+    raw = text.splitlines()[line]
+    col = tomlpos.string_column(raw, raw.index("=") + 1, position)
+    return f"{path}:{line + 1}:{(col if col is not None else 0) + 1}"
+
+
+def load_query_feeds(path: Path | None = None) -> list[QueryFeed]:
+    """The query feeds of feeds.toml (none when the file does not exist)."""
+    path = Path(path or feeds_path())
+    if not path.exists():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return query_feeds_from_doc(_parse_doc(text, path), text, path)
 
 
 def load_subscriptions(path: Path | None = None) -> list[Subscription]:
@@ -398,6 +502,9 @@ class Settings:
     preferred_sources: list[str] = field(default_factory=list)  # stories: likely originals first
     stories_mark_read: bool = False  # reading a story marks all its articles read
     keys: dict[str, str] = field(default_factory=dict)
+    ignore: list[str] = field(default_factory=list)  # killfile: articles matching are hidden
+    pipe_command: list[str] = field(default_factory=list)  # argv; the article goes to stdin
+    pipe_timeout: float = 60.0  # seconds a non-interactive pipe may run
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -416,16 +523,48 @@ def load_settings(path: Path | None = None) -> Settings:
             continue
         value = general[name]
         default = getattr(s, name)
+        if name == "pipe_command" and isinstance(value, str):
+            raise ConfigError(
+                f'{path}: `pipe_command` is a list, e.g. ["less", "-R"], not a shell string '
+                "(it runs without a shell)"
+            )
         if default is not None and not isinstance(value, type(default)):
             if isinstance(default, float) and isinstance(value, int):
                 value = float(value)
             else:
                 raise ConfigError(f"{path}: `{name}` must be a {type(default).__name__}")
-        if isinstance(default, list) and not all(isinstance(v, str) for v in value):
+        if name == "preferred_sources" and not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{path}: `{name}` must be a list of strings")
         setattr(s, name, value)
     keys = doc.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. next = "j,down"')
     s.keys = {str(k): str(v) for k, v in keys.items()}
+    _check_lists(s, path, text)
     return s
+
+
+def _check_lists(s: Settings, path: Path, text: str) -> None:
+    """ignore (killfile rules, each a query) and pipe_command (an argv list)."""
+    from newsreader.query.lang import QueryError, parse
+
+    if not all(isinstance(r, str) for r in s.ignore):
+        raise ConfigError(f'{path}: `ignore` is a list of queries, e.g. ignore = ["title ~ ad"]')
+    for rule in s.ignore:
+        try:
+            parse(rule)
+        except QueryError as exc:
+            key = tomlpos.key_line(text, "ignore") or 0
+            at = tomlpos.find_string(text, rule, key)
+            if at is None:
+                where = f"{path}:{key + 1}"
+            else:
+                line, quote = at
+                col = tomlpos.string_column(text.splitlines()[line], quote, exc.position)
+                where = f"{path}:{line + 1}:{(col if col is not None else quote) + 1}"
+            raise ConfigError(f"{where}: ignore rule {rule[:60]!r}: {exc.message}") from exc
+    cmd = s.pipe_command
+    if not all(isinstance(a, str) for a in cmd) or (cmd and not cmd[0].strip()):
+        raise ConfigError(
+            f'{path}: `pipe_command` is a program and its arguments, e.g. ["less", "-R"]'
+        )

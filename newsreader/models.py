@@ -13,6 +13,18 @@ class Subscription:
     url: str
     title: str | None = None
     tags: list[str] = field(default_factory=list)
+    refresh_interval: float | None = None  # minutes between automatic refreshes; 0: never
+    keep_per_feed: int | None = None  # retention for this feed, over config.toml's
+    full_text: bool = False  # fetch the web page's full text when an article is opened
+
+
+@dataclass(slots=True)
+class QueryFeed:
+    """One `[[query]]` entry of feeds.toml: a feed of the articles matching `query`."""
+
+    title: str
+    query: str
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -125,7 +137,7 @@ class Article:
 @dataclass(slots=True)
 class FeedDone:
     url: str
-    status: str  # "new" | "unchanged" | "error" | "skipped"
+    status: str  # "new" | "unchanged" | "error" | "skipped" | "not_due" (refresh_interval)
     new: int = 0
     message: str | None = None
     elapsed: float = 0.0
@@ -138,9 +150,11 @@ class RefreshSummary:
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
+    not_due: int = 0
     new_articles: int = 0
     failures: list[FeedDone] = field(default_factory=list)
     elapsed: float = 0.0
+    notes: list[str] = field(default_factory=list)  # e.g. a killfile rule that failed
 
     def add(self, ev: FeedDone) -> None:
         if ev.status == "error":
@@ -150,6 +164,8 @@ class RefreshSummary:
             self.unchanged += 1
         elif ev.status == "skipped":
             self.skipped += 1
+        elif ev.status == "not_due":
+            self.not_due += 1
         else:
             self.ok += 1
         self.new_articles += ev.new

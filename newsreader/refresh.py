@@ -86,6 +86,13 @@ class _GroupSaver:
                 fut.set_result(n)
 
 
+def is_due(sub: Subscription, last_attempt: float | None, now: float) -> bool:
+    """Whether a feed's own `refresh_interval` (minutes; 0: only when asked) has passed."""
+    if sub.refresh_interval is None or last_attempt is None:
+        return sub.refresh_interval != 0
+    return sub.refresh_interval > 0 and now - last_attempt >= sub.refresh_interval * 60
+
+
 async def refresh_one(
     sub: Subscription,
     *,
@@ -132,9 +139,26 @@ async def refresh_feeds(
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[FeedDone], None] | None = None,
     force: bool = False,
+    scheduled: bool = True,
 ) -> RefreshSummary:
-    """Refresh `subs` concurrently; never raises for a feed's failure."""
+    """Refresh `subs` concurrently; never raises for a feed's failure.
+
+    `scheduled` (a refresh of everything, not of feeds the user named) skips the feeds whose
+    own refresh_interval has not passed (`force` fetches them all). The killfile
+    (settings.ignore) is brought up to date first and hides new matches as they are stored;
+    retention honours each feed's keep_per_feed."""
     settings = settings or Settings()
+    from newsreader.query import QueryError, killfile
+
+    summary = RefreshSummary(total=len(subs))
+    kill: killfile.Killfile | None = None
+    try:
+        kill = await asyncio.to_thread(killfile.apply, store, settings.ignore)
+    except QueryError as exc:
+        summary.notes.append(f"killfile: {exc}")
+    check_due = scheduled and not force and any(s.refresh_interval is not None for s in subs)
+    last = await asyncio.to_thread(store.last_attempts) if check_due else {}
+    now = time.time()
     own_fetcher = fetcher is None
     own_executor = executor is None and len(subs) > 1
     fetcher = fetcher or Fetcher(settings=fetch_settings(settings))
@@ -145,7 +169,6 @@ async def refresh_feeds(
     in_flight = asyncio.Semaphore(
         max(1, settings.max_connections) + _QUEUED_PER_WORKER * pool.workers
     )
-    summary = RefreshSummary(total=len(subs))
     started = time.monotonic()
     saver = _GroupSaver(store)
 
@@ -156,6 +179,12 @@ async def refresh_feeds(
     async def run_one(sub: Subscription) -> None:
         if on_start:
             on_start(sub.url)
+        if check_due and not is_due(sub, last.get(sub.url), now):
+            ev = FeedDone(sub.url, "not_due", message="its refresh_interval has not passed")
+            summary.add(ev)
+            if on_done:
+                on_done(ev)
+            return
         try:
             ev = await refresh_one(
                 sub,
@@ -181,10 +210,16 @@ async def refresh_feeds(
                 await asyncio.to_thread(update_stories, store, preferred=settings.preferred_sources)
             except Exception:  # never fail a refresh for it: the next run clusters these
                 pass
-        if settings.keep_days is not None or settings.keep_per_feed is not None:
+        per_feed = {s.url: s.keep_per_feed for s in subs if s.keep_per_feed is not None}
+        if settings.keep_days is not None or settings.keep_per_feed is not None or per_feed:
             await asyncio.to_thread(
-                store.prune, keep_days=settings.keep_days, keep_per_feed=settings.keep_per_feed
+                store.prune,
+                keep_days=settings.keep_days,
+                keep_per_feed=settings.keep_per_feed,
+                per_feed=per_feed,
             )
+        if kill is not None and kill.last_error:
+            summary.notes.append(kill.last_error)
     finally:
         if own_fetcher:
             await fetcher.aclose()

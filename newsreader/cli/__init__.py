@@ -16,7 +16,8 @@ commands:
                              subscribe (web pages are searched for their feed)
   remove URL|TITLE           unsubscribe
   list [--json]              subscriptions with unread counts and errors
-  search QUERY [--json]      full-text search over stored articles
+  search WORDS [--json]      full-text search over stored articles
+  search --query EXPR        articles matching a query (title ~ x and age < 2d ...)
   import-opml FILE           add the feeds of an OPML file
   export-opml [FILE]         write subscriptions as OPML (stdout without FILE)
   compare LEFT [RIGHT]       the copy (LEFT) beside the original (RIGHT)
@@ -54,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list subscriptions")
     ls.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("search", help="full-text search")
-    s.add_argument("query")
+    s = sub.add_parser("search", help="full-text search, or a query with --query")
+    s.add_argument("query", nargs="?", metavar="WORDS")
+    s.add_argument("--query", dest="expr", metavar="EXPR", help="a query, newest matches first")
     s.add_argument("--json", action="store_true")
     s.add_argument("--limit", type=int, default=50)
 
@@ -95,7 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except (UserError, OSError) as exc:
-        print(f"newsreader: {clean(describe(exc), max_len=1000)}", file=sys.stderr)
+        from newsreader.query import QueryError
+
+        what = f"bad query: {exc}" if isinstance(exc, QueryError) else describe(exc)
+        print(f"newsreader: {clean(what, max_len=1000)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

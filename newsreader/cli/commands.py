@@ -80,8 +80,11 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             f"articles, {summary.ok} updated, {summary.unchanged} unchanged, "
             f"{summary.failed} failed"
             + (f", {summary.skipped} waiting (Retry-After)" if summary.skipped else "")
+            + (f", {summary.not_due} not due (refresh_interval)" if summary.not_due else "")
         )
     )
+    for note in summary.notes:
+        out.print(Text("  ! " + clean(note, 300)))
     for f in summary.failures:
         t = Text("  ✗ ", style="red")
         t.append(clean(titles.get(f.url, f.url), 60), style="bold")
@@ -138,7 +141,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    rows = Session.open().search(args.query, limit=args.limit)
+    if (args.query is None) == (args.expr is None):
+        raise UsageError("give WORDS to search, or --query EXPR (not both)")
+    session = Session.open()
+    if args.expr is not None:
+        rows = session.query(args.expr, limit=args.limit)
+    else:
+        rows = session.search(args.query, limit=args.limit)
     if args.json:
         found = [
             {
@@ -156,7 +165,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     out = console()
     if not rows:
-        out.print(Text(f"no articles match {clean(args.query)!r}"))
+        out.print(Text(f"no articles match {clean(args.expr or args.query)!r}"))
     for r in rows:
         t = Text(f"{r.id:>7}  ", style="dim")
         t.append(clean(r.title, 90), style="bold" if not r.read else "")

@@ -6,6 +6,7 @@ parameter, never formatted into the SQL.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from newsreader.query.fts import fts_query
@@ -15,22 +16,24 @@ from newsreader.query.fts import fts_query
 class View:
     """Which articles a list shows."""
 
-    kind: str = "all"  # all | unread | starred | feed | tag | search
+    kind: str = "all"  # all | unread | starred | feed | tag | search | query (`query`: expr)
     feed_id: int | None = None
     tag: str | None = None
     query: str | None = None
     unread_only: bool = False
 
 
-def view_where(view: View) -> tuple[str, list[object]]:
-    """(SQL condition, parameters) selecting the view's articles."""
-    where = ["f.subscribed = 1"]
+def view_where(view: View, conn: sqlite3.Connection | None = None) -> tuple[str, list[object]]:
+    """(SQL condition, parameters) selecting the view's articles; hidden (killfiled) articles
+    are never listed. A `query` view raises QueryError when its expression is invalid (`conn`
+    picks the plan for that store's data)."""
+    where = ["f.subscribed = 1", "a.hidden = 0"]
     params: list[object] = []
     if view.kind == "unread" or view.unread_only:
         where.append("a.read = 0")
     if view.kind == "starred":
         # Starred articles stay listed after their feed is removed; `unread_only` holds.
-        where = ["a.starred = 1"] + (["a.read = 0"] if view.unread_only else [])
+        where = ["a.starred = 1", "a.hidden = 0"] + (["a.read = 0"] if view.unread_only else [])
     elif view.kind == "feed":
         where.append("a.feed_id = ?")
         params.append(view.feed_id)
@@ -44,4 +47,10 @@ def view_where(view: View) -> tuple[str, list[object]]:
         else:
             where.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(q)
+    elif view.kind == "query":
+        from newsreader.query.run import where as query_where
+
+        sql, qparams = query_where(view.query or "", conn=conn)
+        where.append(sql)
+        params += qparams
     return " AND ".join(where), params

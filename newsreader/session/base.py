@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Self
 from newsreader import config
 from newsreader.config import Settings
 from newsreader.errors import UserError
-from newsreader.models import Subscription
+from newsreader.models import QueryFeed, Subscription
 
 if TYPE_CHECKING:
     from newsreader.sources.fetch import Fetcher
@@ -46,6 +46,7 @@ class SessionBase:
         self._fetcher: Fetcher | None = None
         self._fetcher_loop: asyncio.AbstractEventLoop | None = None
         self._subs: list[Subscription] | None = None
+        self.queries: list[QueryFeed] = []  # the [[query]] feeds of feeds.toml
 
     @classmethod
     def open(
@@ -59,6 +60,12 @@ class SessionBase:
         """A session on the user's files, read now: a broken feeds.toml fails here."""
         session = cls(feeds_file=feeds_file, settings=settings, db=db, fetcher=fetcher)
         session.reload()
+        from newsreader.query import QueryError, killfile
+
+        try:
+            killfile.apply(session.store, session.settings.ignore)  # rules changed: recompute
+        except QueryError:
+            pass  # a rule that runs out of time over the stored articles: refresh reports it
         return session
 
     # ------------------------------------------------------------------ parts
@@ -104,6 +111,7 @@ class SessionBase:
     def reload(self) -> list[Subscription]:
         """Re-read feeds.toml (it may have been edited by hand) and sync the store."""
         subs = config.load_subscriptions(self.feeds_file)
+        self.queries = config.load_query_feeds(self.feeds_file)
         self.store.sync_subscriptions(subs)
         self._subs = subs
         return subs

@@ -130,7 +130,8 @@ class FeedUseCases(SessionBase):
         executor: Executor | None = None,
         force: bool = False,
     ) -> RefreshSummary:
-        """Refresh the given feeds (all by default) with the session's client.
+        """Refresh the given feeds (all by default; then each feed's own refresh_interval is
+        honoured, unless `force`) with the session's client.
 
         `executor` parses large feeds; by default a process pool is made for the run (a thread
         pool where processes cannot start). A caller's executor is used as is and not shut down.
@@ -151,4 +152,5 @@ class FeedUseCases(SessionBase):
             on_start=on_start,
             on_done=on_done,
             force=force,
+            scheduled=not urls,
         )

@@ -41,6 +41,12 @@ class Reading(SessionBase):
         """Full-text search over title, author and text, best matches first."""
         return self.store.search(query, limit=limit)
 
+    def query(self, expr: str, limit: int = 200) -> list[ArticleRow]:
+        """The newest articles matching a query (`title ~ x and age < 2d`); QueryError if bad."""
+        from newsreader.query import rows
+
+        return rows(self.store, expr, limit=limit)
+
     # ------------------------------------------------------------------ articles and state
     def article(self, article_id: int) -> Article | None:
         return self.store.get_article(article_id)

@@ -24,7 +24,7 @@ _ARTICLE_COLS = (
 
 class ArticleQueries(Database):
     def _view_ids_sql(self, view: View) -> tuple[str, list[object]]:
-        where, params = view_where(view)
+        where, params = view_where(view, self.conn)
         return (
             f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {where} "
             "ORDER BY a.published DESC, a.id DESC",
@@ -55,7 +55,7 @@ class ArticleQueries(Database):
         return [out[i] for i in ids if i in out]
 
     def articles(self, view: View = ALL, limit: int = 100, offset: int = 0) -> list[ArticleRow]:
-        where, params = view_where(view)
+        where, params = view_where(view, self.conn)
         sql = (
             f"SELECT {ROW_COLS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
             f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
@@ -94,9 +94,12 @@ class ArticleQueries(Database):
     def counts(self) -> dict[str, int]:
         r = self.conn.execute(
             "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0) "
-            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.subscribed = 1"
+            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.subscribed = 1 "
+            "AND a.hidden = 0"
         ).fetchone()
-        starred = self.conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()
+        starred = self.conn.execute(
+            "SELECT count(*) FROM articles WHERE starred = 1 AND hidden = 0"
+        ).fetchone()
         return {"all": r[0], "unread": r[1], "starred": starred[0]}
 
     # ------------------------------------------------------------------ state
@@ -112,7 +115,7 @@ class ArticleQueries(Database):
             conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
     def mark_view_read(self, view: View) -> int:
-        where, params = view_where(view)
+        where, params = view_where(view, self.conn)
         with self.transaction() as conn:
             cur = conn.execute(
                 "UPDATE articles SET read = 1 WHERE read = 0 AND id IN (SELECT a.id FROM articles "

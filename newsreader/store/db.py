@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,9 @@ class Database:
         self.busy_timeout = busy_timeout
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        # Called inside save_feeds' transaction with (conn, largest id before the new rows):
+        # the killfile hides new matches there (newsreader/query/killfile.py).
+        self.on_insert: Callable[[sqlite3.Connection, int], None] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -49,6 +52,9 @@ class Database:
             conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA cache_size=-32000")
             conn.execute("PRAGMA wal_autocheckpoint=8000")
+            from newsreader.query.functions import register
+
+            register(conn)  # nr_fold, nr_regexp for compiled queries
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"cannot open the database {self.path}: {exc}; "

@@ -21,7 +21,7 @@ class Search(ArticleQueries):
         40,000 matches took ~90 ms."""
         if view.kind != "search":
             return super().article_ids(view)
-        where, params = view_where(view)
+        where, params = view_where(view, self.conn)
         table, limit = "articles a", ""
         if params and self._many_matches(str(params[-1])):
             table, limit = "articles a INDEXED BY articles_by_date", f" LIMIT {SEARCH_VIEW_LIMIT}"
@@ -52,7 +52,7 @@ class Search(ArticleQueries):
             return []
         sql = (
             f"SELECT {ROW_COLS} FROM articles_fts s JOIN articles a ON a.id = s.rowid "
-            "JOIN feeds f ON f.id = a.feed_id WHERE articles_fts MATCH ? "
+            "JOIN feeds f ON f.id = a.feed_id WHERE articles_fts MATCH ? AND a.hidden = 0 "
             "ORDER BY s.rank LIMIT ?"
         )
         try:
