@@ -17,6 +17,7 @@ from newsreader.compare.facts import (
 )
 from newsreader.compare.model import CompareResult, Document, Fact, Report, Row, RowKind
 from newsreader.compare.similarity import Similarity
+from newsreader.compare.verdict import judge
 from newsreader.safetext import fold
 
 _CONTENT = ("headline", "standfirst", "body")
@@ -37,12 +38,20 @@ def compare(left: Document, right: Document) -> CompareResult:
     rt = [s.text for s in right.segments]
     sim = Similarity(lt, rt)
     links = align(sim, [s.kind for s in left.segments], [s.kind for s in right.segments])
+    verdict = judge(sim, links, left.segments, right.segments)
+    if not verdict.derived:
+        # Not a copy: only the real matches stay linked (a shared quote, a verbatim
+        # sentence); the rest of both texts is one-sided, so coverage says the truth.
+        links = [lk for lk, keep in zip(links, verdict.strong, strict=True) if keep]
     rows = build_rows(links, len(lt), len(rt))
     left_text = " ".join(lt)
     ctx = _Context(left_text, norm(left_text))
     for row in rows:
         _annotate(row, left, right, ctx)
-    return CompareResult(left, right, rows, _report(left, right, rows, ctx))
+    report = _report(left, right, rows, ctx)
+    report.derived = verdict.derived
+    report.derived_confidence = verdict.confidence
+    return CompareResult(left, right, rows, report)
 
 
 class _Context:

@@ -82,6 +82,8 @@ class Report:
     numbers_changed: list[tuple[str, str]] = field(default_factory=list)  # (left, right)
     boilerplate: list[int] = field(default_factory=list)  # left segment indices
     byline_dropped: bool = False
+    derived: bool = True  # is the copy derived from the original at all (verdict.py)?
+    derived_confidence: float = 1.0  # confidence in that, 0..1 (0.5 is the flip point)
 
 
 @dataclass(slots=True)
