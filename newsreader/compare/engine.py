@@ -25,10 +25,10 @@ _CONTENT = ("headline", "standfirst", "body")
 
 def clear_caches() -> None:
     """Drop every memo of the engine (for cold-start benchmarks)."""
-    from newsreader.compare import facts, similarity
+    from newsreader.compare import facts, numbers, similarity
 
     similarity.clear_caches()
-    for fn in (facts.quotes, facts.names, facts.numbers):
+    for fn in (facts.quotes, facts.names, numbers.number_spans):
         fn.cache_clear()
 
 
