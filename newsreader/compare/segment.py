@@ -25,17 +25,32 @@ _TIME = (
     r"(?:\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?|"
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?|"
-    r"\d{4}-\d\d-\d\d|\d{1,2}:\d\d|updated|published|yesterday|today)"
+    r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d\d|updated|published|yesterday|today)"
 )
 _TIME_RE = re.compile(_TIME, re.I)
-_DATELINE = re.compile(rf"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_TIME}", re.I)
-_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|der|da|al|bin|le|la))*"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)"
+_DATELINE = re.compile(
+    rf"^\s*(?:(?:last\s+|first\s+)?(?:updated|published|posted|modified)\s*(?:on|at)?:?\s*)?"
+    rf"{_WEEKDAY}?{_TIME}",
+    re.I,
+)
+# A name word is capitalised and is not a date word ("Last Updated: ..." is no byline).
+_NAME_WORD = (
+    r"(?!(?:Last|First|Updated|Published|Posted|Modified|Date|Time|Today|Yesterday|Mon|Tue|Wed|"
+    r"Thu|Fri|Sat|Sun|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"[A-Z][\w'’.-]+"
+)
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|der|da|al|bin|le|la))*"
+_ORG_PART = r"(?:\s*[|,–—-]\s*[A-Z][\w&'’.]*(?:\s+[A-Z&][\w&'’.]*){0,4})"
 # Names are matched case-sensitively (capitalised words); "By" and the times are not.
 _BYLINE = re.compile(
-    rf"^(?:(?i:by)\s+{_NAME}(?:\s*(?:,|and|&|\(|\)).{{0,120}})?|"
-    rf"{_NAME}(?:\s+(?:and|&)\s+{_NAME})?"
-    rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?\s*[,|–—-]?\s*(?i:{_TIME}).*)$"
+    rf"^(?:(?:(?i:posted|written|reported|words|story)\s+)?(?i:by)\s+{_NAME}"
+    rf"(?:\s*(?:,|and|&|\(|\)|\|).{{0,160}})?|"
+    rf"{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})?"
+    rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?{_ORG_PART}{{0,2}}"
+    rf"\s*[,|–—-]?\s*{_WEEKDAY}?(?i:{_TIME}).*)$"
 )
+_BYLINE_START = re.compile(r"^(?i:(?:posted|written|reported)\s+)?(?i:by)\s+[A-Z]")
 _TAIL_CREDIT = re.compile(
     r"^(?:\(?(?:reporting|additional reporting|writing|editing|compiled)\s+by\b)", re.I
 )
@@ -121,8 +136,10 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
         line = lines[k]
         if k == headline:
             kinds[k] = "headline"
-        elif _BYLINE.match(line) and len(line.split()) <= 16:
+        elif _is_byline(line):
             kinds[k] = "byline"
+        elif _SECTIONS.match(line):
+            kinds[k] = "kicker"  # "SPACE | SCIENCE", "News / World": the page's section
         elif _CREDIT.search(line):
             kinds[k] = "caption"
         elif _DATELINE.match(line) and len(line.split()) <= 12:
@@ -135,11 +152,33 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
             kinds[k] = "standfirst"
     for k in range(front, len(lines)):
         line = lines[k]
-        if len(line.split()) <= 16 and not ends_sentence(line) and _BYLINE.match(line):
+        if k <= front + 2 and _is_byline(line):
+            kinds[k] = "byline"  # after a standfirst long enough to read as body
+            if 0 < k == front + 1 and kinds[k - 1] == "body" and k - 1 == first_body:
+                kinds[k - 1] = "standfirst"
+        elif len(line.split()) <= 16 and not ends_sentence(line) and _BYLINE.match(line):
             kinds[k] = "byline"
         elif _CREDIT.search(line) and not ends_sentence(line) and len(line.split()) < 40:
             kinds[k] = "caption"
     return kinds
+
+
+_SECTIONS = re.compile(r"^[\w&' -]{2,30}(?:\s*[|/»›>]\s*[\w&' -]{2,30}){1,3}$")
+
+
+def _is_byline(line: str) -> bool:
+    """A credit line: "By X and Y | Site | Updated ...", "Name | Friday 25 December 2015",
+    "NAME | Agency | date"; a long "By ..." line with a date or a bar is one too."""
+    words = len(line.split())
+    if _DATELINE.match(line) and not _BYLINE_START.match(line):
+        return False  # "Last Updated: 22/02/2019 09:14 AM EST"
+    if words <= 16 and _BYLINE.match(line) and not (words > 10 and ends_sentence(line)):
+        return True
+    return (
+        words <= 30
+        and bool(_BYLINE_START.match(line))
+        and ("|" in line or bool(_TIME_RE.search(line)))
+    )
 
 
 def _is_subhead(line: str) -> bool:
