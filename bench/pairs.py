@@ -4,7 +4,8 @@ Originals: the English news pages of ../shared/corpora/articles (expected extrac
 applies a random mix of the edits content farms make: paraphrase (synonyms, reordered clauses,
 dropped adverbs), merge two sentences, split one, move one far away, turn a quote into indirect
 speech or drop it, drop a caveat or weaken a hedge, drop the byline, replace a name with a vague
-role, change a number, add boilerplate. The copy is written one unit per paragraph; the gold maps
+role (a person the engine finds: the label is 'a person dropped'), change a number, add
+boilerplate. The copy is written one unit per paragraph; the gold maps
 each unit to the original's segment indices (from the engine's own segmentation of the original,
 so indices agree) and lists the labels it carries.
 """
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.compare import document_from_text
-from newsreader.compare.facts import names, numbers, quotes
+from newsreader.compare.facts import numbers, quotes
+from newsreader.compare.persons import persons
 from newsreader.sanitize import html_to_text
 
 SHARED = Path(os.environ.get("NEWSREADER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -178,6 +180,7 @@ def make_pair(name: str, original: str, seed: int) -> Pair:
     byline_dropped = False
     body = [j for j, s in enumerate(segs) if s.kind == "body" and len(s.text.split()) >= 6]
     move_src = rng.choice(body) if len(body) > 12 and rng.random() < 0.6 else None
+    people = persons(" ".join(s.text for s in segs if s.kind in ("body", "standfirst")))
     j = 0
     while j < len(segs):
         s = segs[j]
@@ -202,7 +205,7 @@ def make_pair(name: str, original: str, seed: int) -> Pair:
         r = rng.random()
         q = quotes(text)
         nums = numbers(text)
-        nms = [n for n in names(text) if len(n.split()) >= 2]
+        nms = [n for n in people if len(n.split()) >= 2 and n in text]
         if q and s.kind == "body" and r < 0.35:
             if rng.random() < 0.3:
                 right_only[j] = {"drop_quote"}

@@ -7,8 +7,6 @@ import re
 from newsreader.compare.align import Link, align
 from newsreader.compare.claims import attribution, hedges, word_diff
 from newsreader.compare.facts import (
-    name_kept,
-    names,
     norm,
     numbers_changed,
     quote_kept,
@@ -16,6 +14,7 @@ from newsreader.compare.facts import (
     words,
 )
 from newsreader.compare.model import CompareResult, Document, Fact, Report, Row, RowKind
+from newsreader.compare.persons import CopyNames, byline_persons, persons, title_case
 from newsreader.compare.similarity import Similarity
 from newsreader.compare.verdict import judge
 from newsreader.safetext import fold
@@ -28,7 +27,7 @@ def clear_caches() -> None:
     from newsreader.compare import facts, numbers, similarity
 
     similarity.clear_caches()
-    for fn in (facts.quotes, facts.names, numbers.number_spans):
+    for fn in (facts.quotes, facts.names, numbers.number_spans, persons):
         fn.cache_clear()
 
 
@@ -46,6 +45,7 @@ def compare(left: Document, right: Document) -> CompareResult:
     rows = build_rows(links, len(lt), len(rt))
     left_text = " ".join(lt)
     ctx = _Context(left_text, norm(left_text))
+    ctx.lost = _persons_lost(right, CopyNames(left_text))
     for row in rows:
         _annotate(row, left, right, ctx)
     report = _report(left, right, rows, ctx)
@@ -64,6 +64,29 @@ class _Context:
         self.quoted = " | ".join(norm(q) for q in quotes(text))
         # Words with accents folded and case kept; "Blinken’s" counts as "Blinken".
         self.words = set(re.findall(r"[\w-]+", fold(text, lower=False)))
+        self.lost: list[tuple[str, re.Pattern[str]]] = []  # people of the original the copy
+        # does not name, each with a pattern finding their mentions (full name or surname)
+
+
+def _persons_lost(right: Document, copy: CopyNames) -> list[tuple[str, re.Pattern[str]]]:
+    """The original's people (its running text, captions and bylines) the copy drops."""
+    text = " ".join(
+        s.text
+        for s in right.segments
+        if s.kind in ("body", "standfirst", "caption")
+        or (s.kind in ("headline", "subhead") and not title_case(s.text))
+    )
+    people = list(persons(text))
+    for seg in right.segments:
+        if seg.kind == "byline":
+            people += byline_persons(seg.text)
+    out = []
+    for person in dict.fromkeys(people):
+        if not copy.kept(person):
+            toks = person.split()
+            alt = "|".join(re.escape(t) for t in dict.fromkeys([person, toks[-1]]))
+            out.append((person, re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])")))
+    return out
 
 
 def build_rows(links: list[Link], nl: int, nr: int) -> list[Row]:
@@ -130,9 +153,7 @@ def _annotate(row: Row, left: Document, right: Document, ctx: _Context) -> None:
             if hedges(rtext) and kind == "body":
                 row.facts.append(Fact("hedge_removed", "caveat dropped", None, rtext))
         if kind in (*_CONTENT, "byline", "caption"):
-            for name in names(rtext):
-                if not name_kept(name, ctx.words, ctx.norm):
-                    row.facts.append(Fact("name_dropped", f"name dropped: {name}", None, name))
+            row.facts += _names_dropped(rtext, ctx)
     elif row.left and left.segments[row.left[0]].kind == "boilerplate":
         row.facts.append(Fact("boilerplate", "boilerplate", ltext, None))
 
@@ -142,9 +163,7 @@ def _aligned_facts(ltext: str, rtext: str, ctx: _Context) -> list[Fact]:
     for q in quotes(rtext):
         if not quote_kept(q, ctx.quoted):
             facts.append(Fact("quote_paraphrased", "quote → paraphrase", None, q))
-    for name in names(rtext):
-        if not name_kept(name, ctx.words, ctx.norm):
-            facts.append(Fact("name_dropped", f"name dropped: {name}", None, name))
+    facts += _names_dropped(rtext, ctx)
     for lval, rval in numbers_changed(ltext, rtext):
         facts.append(Fact("number_changed", f"{rval} → {lval}", lval, rval))
     ra, la = attribution(rtext), attribution(ltext)
@@ -159,40 +178,42 @@ def _aligned_facts(ltext: str, rtext: str, ctx: _Context) -> list[Fact]:
     return facts
 
 
+def _names_dropped(rtext: str, ctx: _Context) -> list[Fact]:
+    return [
+        Fact("name_dropped", f"name dropped: {person}", None, person)
+        for person, mention in ctx.lost
+        if mention.search(rtext)
+    ]
+
+
 def _report(left: Document, right: Document, rows: list[Row], ctx: _Context) -> Report:
     weight = {j: len(s.text.split()) for j, s in enumerate(right.segments) if s.kind in _CONTENT}
     carried = sum(weight.get(j, 0) for row in rows if row.left and row.right for j in row.right)
     total = sum(weight.values())
     kept: list[str] = []
     lost: list[str] = []
-    names_lost: list[str] = []
     for seg in right.segments:
         if seg.kind == "boilerplate":
             continue
         if seg.kind in _CONTENT:
             for q in quotes(seg.text):
                 (kept if quote_kept(q, ctx.quoted) else lost).append(q)
-        for name in names(seg.text):
-            if not name_kept(name, ctx.words, ctx.norm):
-                names_lost.append(name)
     changed = [
         (f.left or "", f.right or "")
         for row in rows
         for f in row.facts
         if f.kind == "number_changed"
     ]
-    bylines = [s.text for s in right.segments if s.kind == "byline"]
-    left_has_byline = any(s.kind == "byline" for s in left.segments)
-    byline_dropped = (
-        bool(bylines)
-        and not left_has_byline
-        and not any(name_kept(n, ctx.words, ctx.norm) for b in bylines for n in names(b))
-    )
+    # The byline is dropped when the original credits people and the copy names none of
+    # them (a copy's own "By Admin" or "Posted by News Desk" credits nobody of the original).
+    credited = [p for s in right.segments if s.kind == "byline" for p in byline_persons(s.text)]
+    lost_people = {p for p, _ in ctx.lost}
+    byline_dropped = bool(credited) and all(p in lost_people for p in credited)
     return Report(
         coverage=round(carried / total, 4) if total else 0.0,
         quotes_lost=list(dict.fromkeys(lost)),
         quotes_kept=list(dict.fromkeys(kept)),
-        names_lost=list(dict.fromkeys(names_lost)),
+        names_lost=[p for p, _ in ctx.lost],
         numbers_changed=changed,
         boilerplate=[i for i, s in enumerate(left.segments) if s.kind == "boilerplate"],
         byline_dropped=byline_dropped,

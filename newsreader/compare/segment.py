@@ -44,13 +44,13 @@ _NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|der|da|al|bin|le|la))*"
 _ORG_PART = r"(?:\s*[|,–—-]\s*[A-Z][\w&'’.]*(?:\s+[A-Z&][\w&'’.]*){0,4})"
 # Names are matched case-sensitively (capitalised words); "By" and the times are not.
 _BYLINE = re.compile(
-    rf"^(?:(?:(?i:posted|written|reported|words|story)\s+)?(?i:by)\s+{_NAME}"
+    rf"^(?:(?:(?i:written|reported|words|story)\s+)?(?i:by)\s+{_NAME}"
     rf"(?:\s*(?:,|and|&|\(|\)|\|).{{0,160}})?|"
     rf"{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})?"
     rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?{_ORG_PART}{{0,2}}"
     rf"\s*[,|–—-]?\s*{_WEEKDAY}?(?i:{_TIME}).*)$"
 )
-_BYLINE_START = re.compile(r"^(?i:(?:posted|written|reported)\s+)?(?i:by)\s+[A-Z]")
+_BYLINE_START = re.compile(r"^(?i:(?:written|reported)\s+)?(?i:by)\s+[A-Z]")
 _TAIL_CREDIT = re.compile(
     r"^(?:\(?(?:reporting|additional reporting|writing|editing|compiled)\s+by\b)", re.I
 )
