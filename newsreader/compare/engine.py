@@ -14,7 +14,7 @@ from newsreader.compare.facts import (
     words,
 )
 from newsreader.compare.model import CompareResult, Document, Fact, Report, Row, RowKind
-from newsreader.compare.persons import CopyNames, byline_persons, persons, title_case
+from newsreader.compare.persons import CopyNames, byline_persons, persons_in, title_case
 from newsreader.compare.similarity import Similarity
 from newsreader.compare.verdict import judge
 from newsreader.safetext import fold
@@ -27,7 +27,7 @@ def clear_caches() -> None:
     from newsreader.compare import facts, numbers, similarity
 
     similarity.clear_caches()
-    for fn in (facts.quotes, facts.names, numbers.number_spans, persons):
+    for fn in (facts.quotes, facts.name_spans, numbers.number_spans, persons_in):
         fn.cache_clear()
 
 
@@ -46,6 +46,7 @@ def compare(left: Document, right: Document) -> CompareResult:
     left_text = " ".join(lt)
     ctx = _Context(left_text, norm(left_text))
     ctx.lost = _persons_lost(right, CopyNames(left_text))
+    _mentions(ctx)
     for row in rows:
         _annotate(row, left, right, ctx)
     report = _report(left, right, rows, ctx)
@@ -64,29 +65,37 @@ class _Context:
         self.quoted = " | ".join(norm(q) for q in quotes(text))
         # Words with accents folded and case kept; "Blinken’s" counts as "Blinken".
         self.words = set(re.findall(r"[\w-]+", fold(text, lower=False)))
-        self.lost: list[tuple[str, re.Pattern[str]]] = []  # people of the original the copy
-        # does not name, each with a pattern finding their mentions (full name or surname)
+        self.lost: list[str] = []  # people of the original the copy does not name
+        self.mentions: re.Pattern[str] | None = None  # finds them (full name or surname)
+        self.mentioned: dict[str, str] = {}  # a mention -> its person
 
 
-def _persons_lost(right: Document, copy: CopyNames) -> list[tuple[str, re.Pattern[str]]]:
+def _persons_lost(right: Document, copy: CopyNames) -> list[str]:
     """The original's people (its running text, captions and bylines) the copy drops."""
-    text = " ".join(
+    texts = tuple(
         s.text
         for s in right.segments
         if s.kind in ("body", "standfirst", "caption")
         or (s.kind in ("headline", "subhead") and not title_case(s.text))
     )
-    people = list(persons(text))
+    people = list(persons_in(texts))
     for seg in right.segments:
         if seg.kind == "byline":
             people += byline_persons(seg.text)
-    out = []
-    for person in dict.fromkeys(people):
-        if not copy.kept(person):
-            toks = person.split()
-            alt = "|".join(re.escape(t) for t in dict.fromkeys([person, toks[-1]]))
-            out.append((person, re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])")))
-    return out
+    return [p for p in dict.fromkeys(people) if not copy.kept(p)]
+
+
+def _mentions(ctx: _Context) -> None:
+    """One pattern for every mention of a lost person (full name, or surname if that is not
+    another lost person's too)."""
+    by: dict[str, str] = {}
+    for person in ctx.lost:
+        by.setdefault(person, person)
+        by.setdefault(person.split()[-1], person)
+    ctx.mentioned = by
+    if by:
+        alt = "|".join(re.escape(m) for m in sorted(by, key=len, reverse=True))
+        ctx.mentions = re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])")
 
 
 def build_rows(links: list[Link], nl: int, nr: int) -> list[Row]:
@@ -179,11 +188,10 @@ def _aligned_facts(ltext: str, rtext: str, ctx: _Context) -> list[Fact]:
 
 
 def _names_dropped(rtext: str, ctx: _Context) -> list[Fact]:
-    return [
-        Fact("name_dropped", f"name dropped: {person}", None, person)
-        for person, mention in ctx.lost
-        if mention.search(rtext)
-    ]
+    if ctx.mentions is None:
+        return []
+    found = dict.fromkeys(ctx.mentioned[m] for m in ctx.mentions.findall(rtext))
+    return [Fact("name_dropped", f"name dropped: {p}", None, p) for p in found]
 
 
 def _report(left: Document, right: Document, rows: list[Row], ctx: _Context) -> Report:
@@ -207,13 +215,13 @@ def _report(left: Document, right: Document, rows: list[Row], ctx: _Context) -> 
     # The byline is dropped when the original credits people and the copy names none of
     # them (a copy's own "By Admin" or "Posted by News Desk" credits nobody of the original).
     credited = [p for s in right.segments if s.kind == "byline" for p in byline_persons(s.text)]
-    lost_people = {p for p, _ in ctx.lost}
+    lost_people = set(ctx.lost)
     byline_dropped = bool(credited) and all(p in lost_people for p in credited)
     return Report(
         coverage=round(carried / total, 4) if total else 0.0,
         quotes_lost=list(dict.fromkeys(lost)),
         quotes_kept=list(dict.fromkeys(kept)),
-        names_lost=[p for p, _ in ctx.lost],
+        names_lost=list(ctx.lost),
         numbers_changed=changed,
         boilerplate=[i for i, s in enumerate(left.segments) if s.kind == "boilerplate"],
         byline_dropped=byline_dropped,

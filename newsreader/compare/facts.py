@@ -95,11 +95,13 @@ def _after_titles(toks: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def names(text: str) -> tuple[str, ...]:
-    """Capitalised name sequences (people, organisations, places), leading function words off."""
-    out: list[str] = []
+def name_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(name, start, end) of every capitalised name sequence (people, organisations, places),
+    job titles and leading function words off."""
+    out: list[tuple[str, int, int]] = []
     for m in _NAME_SEQ.finditer(text):
-        toks = _after_titles(m.group().split())
+        whole = m.group()
+        toks = _after_titles(whole.split())
         while toks and (toks[0] in _NOT_NAMES or toks[0].upper() in _SHOUT):
             toks = toks[1:]
         while toks and (toks[-1] in _NOT_NAMES or toks[-1].upper() in _SHOUT or len(toks[-1]) < 2):
@@ -113,8 +115,15 @@ def names(text: str) -> tuple[str, ...]:
             continue  # a lone capitalised word is too often a place or a sentence start
         if all(_ADJECTIVAL.search(t) for t in toks):
             continue  # "Chinese Communist", "South African": adjectives, not a name
-        out.append(re.sub(r"['’]s$", "", name))
-    return tuple(dict.fromkeys(out))
+        start = m.start() + max(0, whole.find(toks[0]))
+        bare = re.sub(r"['’]s$", "", name)
+        out.append((bare, start, start + len(bare)))
+    return tuple(out)
+
+
+def names(text: str) -> tuple[str, ...]:
+    """Capitalised name sequences (people, organisations, places), leading function words off."""
+    return tuple(dict.fromkeys(n for n, _, _ in name_spans(text)))
 
 
 def name_kept(name: str, other_words: set[str], other_norm: str) -> bool:

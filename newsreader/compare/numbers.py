@@ -108,40 +108,45 @@ def _read_run(words: list[str]) -> tuple[float, int]:
     return total + current, used
 
 
+_START = re.compile(
+    r"\b(?:a(?=[ -](?:hundred|thousand|million|billion|trillion|dozen)\b)|"
+    + "|".join(sorted(_WORDS, key=len, reverse=True))
+    + r")\b"
+)
+_PRONOUN_ONE = re.compile(
+    rf"\b(?:{'|'.join(sorted(_ONE_PRONOUN_BEFORE))})[ ]one\b|\bone[ ](?:of|another)\b"
+)
+
+
 def _word_numbers(low: str, src: str) -> list[tuple[int, int, str, float]]:
     """Spelled-out numbers, each run of number words read as one value."""
-    toks = list(_ALPHA.finditer(low))
     out = []
-    k = 0
-    while k < len(toks):
-        w = toks[k].group()
-        nxt = toks[k + 1].group() if k + 1 < len(toks) else ""
-        if w not in _WORDS and not (w == "a" and (nxt in _BIG or nxt in ("hundred", "dozen"))):
-            k += 1
-            continue
-        run = [w]
-        for j in range(k + 1, min(len(toks), k + 12)):
-            if low[toks[j - 1].end() : toks[j].start()] not in (" ", "-"):
+    pos = 0
+    while True:
+        m = _START.search(low, pos)
+        if m is None:
+            return out
+        toks = []
+        for t in _ALPHA.finditer(low, m.start()):
+            if toks and low[toks[-1].end() : t.start()] not in (" ", "-"):
                 break
-            run.append(toks[j].group())
-        value, used = _read_run(run)
+            toks.append(t)
+            if len(toks) >= 12:
+                break
+        value, used = _read_run([t.group() for t in toks])
         if used == 0:
-            k += 1
+            pos = m.end()
             continue
-        end = toks[k + used - 1].end()
-        if not (used == 1 and _is_pronoun_one(toks, k, low)):
-            out.append((toks[k].start(), end, src[toks[k].start() : end], value))
-        k += used
-    return out
+        start, end = toks[0].start(), toks[used - 1].end()
+        pronoun = used == 1 and toks[0].group() == "one" and _pronoun_one(low, start)
+        if not pronoun:
+            out.append((start, end, src[start:end], value))
+        pos = end
 
 
-def _is_pronoun_one(toks: list[re.Match[str]], k: int, low: str) -> bool:
-    del low
-    if toks[k].group() != "one":
-        return False
-    before = toks[k - 1].group() if k else ""
-    after = toks[k + 1].group() if k + 1 < len(toks) else ""
-    return before in _ONE_PRONOUN_BEFORE or after in _ONE_PRONOUN_AFTER
+def _pronoun_one(low: str, start: int) -> bool:
+    m = _PRONOUN_ONE.search(low, max(0, start - 12), start + 12)
+    return m is not None and m.start() <= start < m.end()
 
 
 @lru_cache(maxsize=8192)

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from newsreader.compare.facts import names
+from newsreader.compare.facts import name_spans
 from newsreader.safetext import fold
 
 _ORG_OR_PLACE = frozenset(
@@ -118,19 +118,11 @@ def _evidence(text: str, start: int, end: int, single: bool) -> int:
 def _candidates(text: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of capitalised sequences in running text, titles cut off."""
     out = []
-    for name in names(text):
-        toks = name.split()
-        if any(t.isupper() and len(t.rstrip(".")) > 1 for t in toks):
+    for name, start, end in name_spans(text):
+        if any(t.isupper() and len(t.rstrip(".")) > 1 for t in name.split()):
             continue  # an acronym or a shouted byline
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            out.append((name, m.start(), m.end()))
-    for m in _WORD.finditer(text):  # one-word names, if ever capitalised mid-sentence
-        word = re.sub(r"['’]s$", "", m.group())
-        if len(word) < 3 or word.isupper():
-            continue
-        out.append((word, m.start(), m.start() + len(word)))
-    mid = {w for w, a, _ in out if " " not in w and _mid_sentence(text, a)}
-    return [c for c in out if " " in c[0] or c[0] in mid]
+        out.append((name, start, end))
+    return out
 
 
 def _mid_sentence(text: str, start: int) -> bool:
@@ -138,34 +130,66 @@ def _mid_sentence(text: str, start: int) -> bool:
     return bool(before) and before[-1] not in ".!?:\n" and start > 2
 
 
-@lru_cache(maxsize=256)
 def persons(text: str) -> tuple[str, ...]:
     """The people named in `text` (an article's running text), in order of first mention."""
+    return persons_in((text,))
+
+
+@lru_cache(maxsize=256)
+def persons_in(texts: tuple[str, ...]) -> tuple[str, ...]:
+    """The people named in an article given as its segments (sentences, lines), in order of
+    first mention. Segment by segment, so each one's name scan is shared (and cached) with
+    the rest of the engine."""
     score: dict[str, int] = {}
-    order: dict[str, int] = {}
-    lowered = set(re.findall(r"\b[a-z][a-z'’-]+\b", text))
-    for name, start, end in _candidates(text):
-        toks = name.split()
-        while len(toks) > 1 and _LEADING.search(toks[0]):
-            toks = toks[1:]  # "Australian-born Assange"
-        name = " ".join(toks)
-        if any(t in _ORG_OR_PLACE or t.rstrip("s") in _ORG_OR_PLACE for t in toks):
-            continue
-        if len(toks) == 1 and (name.lower() in lowered or _GROUP.search(name)):
-            continue  # a common word capitalised ("Police said"), a group ("Islamists")
-        if len(toks) > 4:
-            continue
-        score[name] = score.get(name, 0) + _evidence(text, start, end, len(toks) == 1)
-        order.setdefault(name, start)
+    order: dict[str, tuple[int, int]] = {}
+    spots: dict[str, list[tuple[int, int, int]]] = {}  # where each capitalised word stands
+    lowered: set[str] = set()
+    found_in: list[list[tuple[str, int, int]]] = []
+    for k, text in enumerate(texts):
+        for m in _WORD.finditer(text):
+            word = m.group()
+            if word.endswith(("'s", "’s")):
+                word = word[:-2]
+            spots.setdefault(word, []).append((k, m.start(), m.start() + len(word)))
+        lowered.update(_LOWER.findall(text))
+        found_in.append(_candidates(text))
+    # One-word names: capitalised words never written in lower case, capitalised somewhere
+    # inside a sentence, not a plural or a people.
+    for word, where in spots.items():
+        if (
+            len(word) >= 3
+            and not word.isupper()
+            and word.lower() not in lowered
+            and word not in _ORG_OR_PLACE
+            and not _GROUP.search(word)
+            and any(_mid_sentence(texts[k], a) for k, a, _ in where)
+        ):
+            for k, a, b in where:
+                found_in[k].append((word, a, b))
+    for k, (text, cands) in enumerate(zip(texts, found_in, strict=True)):
+        window = text + " " + texts[k + 1] if k + 1 < len(texts) else text
+        for name, start, end in cands:
+            toks = name.split()
+            while len(toks) > 1 and _LEADING.search(toks[0]):
+                toks = toks[1:]  # "Australian-born Assange"
+            name = " ".join(toks)
+            if len(toks) > 4 or any(
+                t in _ORG_OR_PLACE or t.rstrip("s") in _ORG_OR_PLACE for t in toks
+            ):
+                continue
+            if len(toks) == 1 and " " not in name and name.lower() in lowered:
+                continue  # a common word capitalised ("Police said")
+            score[name] = score.get(name, 0) + _evidence(window, start, end, len(toks) == 1)
+            order.setdefault(name, (k, start))
     # "Mr. Reeves said" vouches for "Eric Reeves" named once in full.
     for name in list(score):
         toks = name.split()
         if len(toks) > 1 and score[name] <= 0:
             alone = score.get(toks[-1], 0)
             if alone > 0 or any(
-                _TITLE_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
-                or _VERB_AFTER.match(text[m.end() : m.end() + 60])
-                for m in re.finditer(rf"(?<![\w-]){re.escape(toks[-1])}(?![\w-])", text)
+                _TITLE_BEFORE.search(texts[k][max(0, a - 40) : a])
+                or _VERB_AFTER.match(texts[k][b : b + 60])
+                for k, a, b in spots.get(toks[-1], ())
             ):
                 score[name] = 1
     found = [n for n in sorted(order, key=order.__getitem__) if score[n] > 0]
@@ -173,6 +197,9 @@ def persons(text: str) -> tuple[str, ...]:
     full = [n for n in found if " " in n]
     surnames = {n.split()[-1] for n in full} | {t for n in full for t in n.split()}
     return tuple(n for n in found if " " in n or n not in surnames)
+
+
+_LOWER = re.compile(r"\b[a-z][a-z'’-]+\b")
 
 
 def byline_persons(line: str) -> list[str]:
@@ -205,8 +232,11 @@ def _squash(name: str) -> str:
 
 def _close(a: str, b: str) -> bool:
     """Respellings and transliterations: the same letters but for a few."""
-    sa, sb = _squash(a), _squash(b)
-    if not sa or not sb or sa[0] != sb[0]:
+    return _close_keys(_squash(a), _squash(b))
+
+
+def _close_keys(sa: str, sb: str) -> bool:
+    if not sa or not sb or sa[0] != sb[0] or abs(len(sa) - len(sb)) > 3:
         return False
     if sa == sb:
         return True
@@ -224,33 +254,56 @@ class CopyNames:
     def __init__(self, text: str) -> None:
         self.text = text
         self.squashed = _squash(text)
-        self.seqs = [n for n in names(text) if 2 <= len(n.split()) <= 5]
-        # Each capitalised word with the capitalised word just before it ("" if none).
+        # Each capitalised word with the capitalised word just before it ("" if none), and
+        # the runs of capitalised words ("Yun Suk Yeol") for names respelled in full.
         self.caps: list[tuple[str, str]] = []
+        runs: list[list[str]] = []
         prev_end, prev = -10, ""
         for m in _CAP_WORD.finditer(text):
-            word = re.sub(r"['’]s$", "", m.group())
-            gap = text[prev_end : m.start()]
-            self.caps.append((word, prev if gap == " " else ""))
-            prev_end, prev = m.end(), word
+            word = m.group()
+            if word.endswith(("'s", "’s")):
+                word = word[:-2]
+            joined = text[prev_end : m.start()] == " "
+            self.caps.append((word, prev if joined else ""))
+            if joined and runs:
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+            prev_end, prev = m.start() + len(word), word
+        self.by_letter: dict[str, list[tuple[str, str, str]]] = {}
+        for word, before in dict.fromkeys(self.caps):
+            sq = _squash(word)
+            if sq:
+                self.by_letter.setdefault(sq[0], []).append((sq, word, before))
+        seqs = {
+            " ".join(run[a:b])
+            for run in runs
+            for a in range(len(run))
+            for b in range(a + 2, min(len(run), a + 4) + 1)
+        }
+        self.seq_keys = [(_squash(seq), seq) for seq in seqs]
 
     def kept(self, person: str) -> bool:
         toks = person.split()
         squashed = _squash(person)
         if len(squashed) >= 6 and squashed in self.squashed:
             return True  # in full (spacing, hyphens and accents aside)
-        if len(toks) > 1 and any(_close(seq, person) for seq in self.seqs):
+        if len(toks) > 1 and any(
+            _close_keys(key, squashed) for key, _ in self.seq_keys if key[:1] == squashed[:1]
+        ):
             return True  # respelled or transliterated in full
         surname, given = toks[-1], (toks[0] if len(toks) > 1 else None)
-        owned = False
-        for word, prev in self.caps:
-            if _close(word, surname) and len(_squash(surname)) >= 3:
+        sur = _squash(surname)
+        for key, _, prev in self.by_letter.get(sur[:1], []):
+            if len(sur) >= 3 and _close_keys(key, sur):
                 if not prev or _HONORIFIC_RE.match(prev) or given is None:
                     return True  # "Essid", "Mr Reeves": the person by surname
                 if _close(prev, given) or (prev[:1] == given[:1] and len(prev.rstrip(".")) <= 1):
                     return True  # the same first name, or its initial
-                owned = True  # another person of that surname ("Bill" for "Hillary Clinton")
-            elif given and len(toks) > 1 and _close(word, given) and _HONORIFIC_RE.match(prev):
-                return True  # family name first: "President Yoon" for "Yoon Suk-yeol"
-        del owned
+                # else another person of that surname ("Bill" for "Hillary Clinton")
+        if given is not None:
+            giv = _squash(given)
+            for key, _, prev in self.by_letter.get(giv[:1], []):
+                if prev and _HONORIFIC_RE.match(prev) and _close_keys(key, giv):
+                    return True  # family name first: "President Yoon" for "Yoon Suk-yeol"
         return False

@@ -51,6 +51,32 @@ _BYLINE = re.compile(
     rf"\s*[,|–—-]?\s*{_WEEKDAY}?(?i:{_TIME}).*)$"
 )
 _BYLINE_START = re.compile(r"^(?i:(?:written|reported)\s+)?(?i:by)\s+[A-Z]")
+_CREDIT_KEYS = (
+    "©",
+    "photo",
+    "image",
+    "picture",
+    "caption",
+    "illustration",
+    "video",
+    "getty",
+    "reuters",
+    "afp",
+    "/ap",
+    "shutterstock",
+    "epa",
+    "bloomberg",
+    "alamy",
+    "pa media",
+)
+
+
+def _credit(text: str) -> bool:
+    """A photo credit or caption cue (a substring test first: the regex is slow on long text)."""
+    low = text.lower()
+    return any(k in low for k in _CREDIT_KEYS) and bool(_CREDIT.search(text))
+
+
 _TAIL_CREDIT = re.compile(
     r"^(?:\(?(?:reporting|additional reporting|writing|editing|compiled)\s+by\b)", re.I
 )
@@ -95,9 +121,9 @@ def document_from_text(
             continue
         for sent in split_sentences(line):
             k: SegmentKind = "body"
-            if _CREDIT.search(sent) and not ends_sentence(sent) and len(sent.split()) < 40:
+            if _credit(sent) and not ends_sentence(sent) and len(sent.split()) < 40:
                 k = "caption"
-            elif _TAIL_CREDIT.match(sent):
+            elif sent[:1] in "(RrWwEeCcAa" and _TAIL_CREDIT.match(sent):
                 k = "byline"
             segments.append(Segment(clean(sent, None), k))
             block_of.append(b)
@@ -140,7 +166,7 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
             kinds[k] = "byline"
         elif _SECTIONS.match(line):
             kinds[k] = "kicker"  # "SPACE | SCIENCE", "News / World": the page's section
-        elif _CREDIT.search(line):
+        elif _credit(line):
             kinds[k] = "caption"
         elif _DATELINE.match(line) and len(line.split()) <= 12:
             kinds[k] = "kicker"  # "24 July 2015 | From the section US & Canada": page meta
@@ -158,7 +184,7 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
                 kinds[k - 1] = "standfirst"
         elif len(line.split()) <= 16 and not ends_sentence(line) and _BYLINE.match(line):
             kinds[k] = "byline"
-        elif _CREDIT.search(line) and not ends_sentence(line) and len(line.split()) < 40:
+        elif _credit(line) and not ends_sentence(line) and len(line.split()) < 40:
             kinds[k] = "caption"
     return kinds
 
@@ -196,6 +222,6 @@ def _key(text: str) -> str:
 def _is_body(line: str) -> bool:
     """A paragraph of running text: ends like a sentence and is long, or holds several."""
     words = len(line.split())
-    if _CREDIT.search(line) and words < 40:
+    if _credit(line) and words < 40:
         return False
     return ends_sentence(line) and (words >= 20 or len(split_sentences(line)) >= 2)

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsreader.compare.align import Link
-from newsreader.compare.facts import names, numbers
 from newsreader.compare.model import Segment
 from newsreader.compare.similarity import Similarity
 
@@ -52,18 +51,33 @@ class Verdict:
 
 
 def _rivals(cos: np.ndarray, links: list[Link]) -> list[float]:
-    """For each link, the best similarity of its members with anything outside the link."""
+    """For each link, the best similarity of its members with anything outside the link
+    (from each row's and each column's few best values: a link has at most 4 members)."""
+    nl, nr = cos.shape
+    k = min(5, nr)
+    row_idx = np.argpartition(-cos, k - 1, axis=1)[:, :k] if nr else np.zeros((nl, 0), int)
+    row_val = np.take_along_axis(cos, row_idx, axis=1)
+    k = min(5, nl)
+    col_idx = np.argpartition(-cos, k - 1, axis=0)[:k, :] if nl else np.zeros((0, nr), int)
+    col_val = np.take_along_axis(cos, col_idx, axis=0)
     out = []
     for lk in links:
-        rows = cos[lk.left, :].copy()
-        rows[:, lk.right] = 0.0
-        cols = cos[:, lk.right].copy()
-        cols[lk.left, :] = 0.0
-        out.append(float(max(rows.max(initial=0.0), cols.max(initial=0.0))))
+        best = 0.0
+        for i in lk.left:
+            for j, v in zip(row_idx[i].tolist(), row_val[i].tolist(), strict=True):
+                if j not in lk.right and v > best:
+                    best = v
+        for j in lk.right:
+            for i, v in zip(col_idx[:, j].tolist(), col_val[:, j].tolist(), strict=True):
+                if i not in lk.left and v > best:
+                    best = v
+        out.append(float(best))
     return out
 
 
 _TOKEN = re.compile(r"[\w'’-]+")
+# Distinctive tokens: capitalised words inside a sentence, and figures.
+_DISTINCT = re.compile(r"(?<=[\w,;] )[A-Z][\w'’-]+|\d[\d,.]*\d|\d")
 
 
 def _containment(left: list[Segment], right: list[Segment]) -> float | None:
@@ -71,15 +85,10 @@ def _containment(left: list[Segment], right: list[Segment]) -> float | None:
     ltext = " ".join(s.text for s in left if s.kind in CONTENT)
     rtext = " ".join(s.text for s in right if s.kind in CONTENT)
     rwords = {w.lower().removesuffix("'s").removesuffix("’s") for w in _TOKEN.findall(rtext)}
-    rvals = {v for _, v in numbers(rtext)}
-    hits = total = 0
-    for name in names(ltext):
-        total += 1
-        hits += all(t.lower() in rwords for t in name.split()[-1:])
-    for _, value in numbers(ltext):
-        total += 1
-        hits += value in rvals
-    return hits / total if total else None
+    mine = {w.lower().removesuffix("'s").removesuffix("’s") for w in _DISTINCT.findall(ltext)}
+    if not mine:
+        return None
+    return sum(w in rwords for w in mine) / len(mine)
 
 
 def judge(sim: Similarity, links: list[Link], left: list[Segment], right: list[Segment]) -> Verdict:
