@@ -120,13 +120,13 @@ _PRONOUN_ONE = re.compile(
 
 def _word_numbers(low: str, src: str) -> list[tuple[int, int, str, float]]:
     """Spelled-out numbers, each run of number words read as one value."""
-    out = []
+    out: list[tuple[int, int, str, float]] = []
     pos = 0
     while True:
         m = _START.search(low, pos)
         if m is None:
             return out
-        toks = []
+        toks: list[re.Match[str]] = []
         for t in _ALPHA.finditer(low, m.start()):
             if toks and low[toks[-1].end() : t.start()] not in (" ", "-"):
                 break
