@@ -36,7 +36,7 @@ def compare(left: Document, right: Document) -> CompareResult:
     lt = [s.text for s in left.segments]
     rt = [s.text for s in right.segments]
     sim = Similarity(lt, rt)
-    links = align(sim, [s.kind for s in left.segments], [s.kind for s in right.segments])
+    links = align(sim, [s.kind for s in left.segments], [s.kind for s in right.segments], (lt, rt))
     verdict = judge(sim, links, left.segments, right.segments)
     if not verdict.derived:
         # Not a copy: only the real matches stay linked (a shared quote, a verbatim
