@@ -172,7 +172,7 @@ def _stems(text: str) -> frozenset[str]:
     )
 
 
-def _new_evidence(cand: str, other: list[str], own: list[str]) -> bool:
+def _new_evidence(cand: str, other: list[str], own: list[str], far: bool = False) -> bool:
     """Does `cand` explain words of the other side that the link's own members do not? (the
     third sentence of a summary's 3-into-1 merge brings its own facts along)."""
     c = _stems(cand)
@@ -181,6 +181,8 @@ def _new_evidence(cand: str, other: list[str], own: list[str]) -> bool:
     there = frozenset().union(*(_stems(t) for t in other))
     mine = frozenset().union(*(_stems(t) for t in own))
     new = (c & there) - mine
+    if far:  # a sentence further away must bring more of its own
+        return len(new) >= 3 and len(new) >= 0.25 * len(c)
     return len(new) >= 2 and len(new) >= 0.15 * len(c)
 
 
@@ -228,6 +230,7 @@ def _extend(
                         texts[side][cand],
                         [texts[1 - side][o] for o in other],
                         [texts[side][i] for i in idx],
+                        cand not in near,
                     )
                     if cand not in near and not evidence:
                         continue
