@@ -90,6 +90,10 @@ _LEADING = re.compile(r"-(?:born|based|led|backed|elect)$|^[A-Z][a-z]{3,}(?:ese|
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|across|outside|inside|throughout|towards?|into|via|from)\s+(?:the\s+)?$"
 )
+_CREDIT_BEFORE = re.compile(
+    r"\b(?:photograph|photo|picture|image|illustration|credit|video|graphic)s?\s*(?:by|:)?\s*$",
+    re.I,
+)
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 _WORD = re.compile(r"[A-Z][^\W\d_]*(?:[-'’][A-Za-z][^\W\d_]*)*")
 
@@ -106,6 +110,8 @@ def _evidence(text: str, start: int, end: int, single: bool) -> int:
     after = text[end : end + 60]
     if _TITLE_BEFORE.search(before) or _APPOSITION.match(after):
         return 1
+    if not single and (_CREDIT_BEFORE.search(before) or after.startswith("/")):
+        return 1  # a photo credit: "Photograph: Ann Smith/AP"
     if not single and (_VERB_AFTER.match(after) or _VERB_BEFORE.search(before)):
         return 1
     if single and _VERB_AFTER.match(after) and _PRONOUN.search(text[end : end + 200]):
