@@ -226,6 +226,10 @@ def test_rank_links_cues() -> None:
     assert "Reference" in ranked[0].cue
     doc.canonical = "https://www.theoriginal.example/2024/story"
     assert rank_links(doc)[0].cue == "canonical URL"
+    # A page on the internet never sends the app to the user's own network.
+    doc.outlinks.append(OutLink("http://192.168.1.1/admin/settings-page", "Source", zone="article"))
+    doc.outlinks.append(OutLink("http://localhost:8080/2024/01/story", "Source", zone="article"))
+    assert not any("192.168" in r.url or "localhost" in r.url for r in rank_links(doc, limit=20))
     assert site("https://news.bbc.co.uk/a") == site("https://www.bbc.co.uk/b") == "bbc.co.uk"
     assert site("http://127.0.0.1:8001/a") != site("http://127.0.0.1:8002/a")
 

@@ -14,6 +14,7 @@ from. Nothing here blocks an event loop: parsing, extraction and comparison run 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -124,10 +125,24 @@ def _score_link(link: OutLink, title_words: set[str]) -> tuple[float, str]:
     return score, "; ".join(cues) or "outgoing link"
 
 
-def _never_source(url: str, own: set[str]) -> bool:
+def _local(host: str) -> bool:
+    """A loopback, private or link-local address (or localhost): never reached from a page
+    on the internet (a hostile page must not make the app probe the user's network)."""
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        addr = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
+
+
+def _never_source(url: str, own: set[str], local_ok: bool = False) -> bool:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if site(url) in own or not host:
+        return True
+    if not local_ok and _local(host):
         return True
     if _SOCIAL.search(host) or host in _APP_STORES:
         return True
@@ -141,14 +156,17 @@ def _never_source(url: str, own: set[str]) -> bool:
 
 def rank_links(copy: Document, limit: int = 10) -> list[RankedLink]:
     """The copy page's links that may lead to its source, best first (score >= 1)."""
-    own = {site(u) for u in (copy.url, copy.source) if u and u.startswith(("http:", "https:"))}
+    pages = [u for u in (copy.url, copy.source) if u and u.startswith(("http:", "https:"))]
+    own = {site(u) for u in pages}
+    # Local links only from a local copy (a page served on this machine or its network).
+    local_ok = any(_local((urlsplit(u).hostname or "").lower()) for u in pages)
     title_words = _words(copy.title or "")
     ranked: dict[str, RankedLink] = {}
-    if copy.canonical and not _never_source(copy.canonical, own):
+    if copy.canonical and not _never_source(copy.canonical, own, local_ok):
         ranked[copy.canonical] = RankedLink(copy.canonical, 5.0, "canonical URL")
     links = copy.outlinks or [OutLink(u, "") for u in copy.links]
     for link in links:
-        if link.url in ranked or _never_source(link.url, own):
+        if link.url in ranked or _never_source(link.url, own, local_ok):
             continue
         score, cue = _score_link(link, title_words)
         if score >= MIN_LINK_SCORE:
