@@ -91,6 +91,13 @@ def _containment(left: list[Segment], right: list[Segment]) -> float | None:
     return sum(w in rwords for w in mine) / len(mine)
 
 
+def _follows(a: Link, b: Link) -> bool:
+    """Does `b` follow `a` closely on both sides (a few sentences dropped or added between)?"""
+    dl = min(b.left) - max(a.left)
+    dr = min(b.right) - max(a.right)
+    return 1 <= dl <= RUN_DL and 1 <= dr <= RUN_DR
+
+
 def judge(sim: Similarity, links: list[Link], left: list[Segment], right: list[Segment]) -> Verdict:
     lc = [i for i, s in enumerate(left) if s.kind in CONTENT]
     rc = [j for j, s in enumerate(right) if s.kind in CONTENT]
@@ -121,10 +128,16 @@ def judge(sim: Similarity, links: list[Link], left: list[Segment], right: list[S
         for other in (pos - 1, pos + 1):
             if 0 <= other < len(order) and confident[order[other]]:
                 a, b = sorted((links[k], links[order[other]]), key=lambda x: min(x.left))
-                dl = min(b.left) - max(a.left)
-                dr = min(b.right) - max(a.right)
-                if 1 <= dl <= RUN_DL and 1 <= dr <= RUN_DR:
+                if _follows(a, b):
                     anchored[k] = 1.0
+    # A weak link between two anchored ones, in their order, is where the run says it should
+    # be: the heavy paraphrase of a sentence the copy kept (order agreement vouches for it).
+    for pos in range(1, len(order) - 1):
+        a, k, b = order[pos - 1], order[pos], order[pos + 1]
+        if confident[k] or anchored[a] < 1.0 or anchored[b] < 1.0:
+            continue
+        if _follows(links[a], links[k]) and _follows(links[k], links[b]):
+            anchored[k] = 0.75
     for k, lk in enumerate(links):  # a confident moved sentence counts as a lone match
         if lk.moved and confident[k]:
             anchored[k] = 0.5
