@@ -24,10 +24,10 @@ _CONTENT = ("headline", "standfirst", "body")
 
 def clear_caches() -> None:
     """Drop every memo of the engine (for cold-start benchmarks)."""
-    from newsreader.compare import facts, numbers, similarity
+    from newsreader.compare import align, facts, numbers, similarity
 
     similarity.clear_caches()
-    for fn in (facts.quotes, facts.name_spans, numbers.number_spans, persons_in):
+    for fn in (facts.quotes, facts.name_spans, numbers.number_spans, persons_in, align._stems):
         fn.cache_clear()
 
 

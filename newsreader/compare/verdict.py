@@ -127,16 +127,16 @@ def judge(sim: Similarity, links: list[Link], left: list[Segment], right: list[S
         anchored[k] = 1.0 if short else 0.5  # a lone confident link: a real match, no more
         for other in (pos - 1, pos + 1):
             if 0 <= other < len(order) and confident[order[other]]:
-                a, b = sorted((links[k], links[order[other]]), key=lambda x: min(x.left))
-                if _follows(a, b):
+                first, then = sorted((links[k], links[order[other]]), key=lambda x: min(x.left))
+                if _follows(first, then):
                     anchored[k] = 1.0
     # A weak link between two anchored ones, in their order, is where the run says it should
     # be: the heavy paraphrase of a sentence the copy kept (order agreement vouches for it).
     for pos in range(1, len(order) - 1):
-        a, k, b = order[pos - 1], order[pos], order[pos + 1]
-        if confident[k] or anchored[a] < 1.0 or anchored[b] < 1.0:
+        before, k, after = order[pos - 1], order[pos], order[pos + 1]
+        if confident[k] or anchored[before] < 1.0 or anchored[after] < 1.0:
             continue
-        if _follows(links[a], links[k]) and _follows(links[k], links[b]):
+        if _follows(links[before], links[k]) and _follows(links[k], links[after]):
             anchored[k] = 0.75
     for k, lk in enumerate(links):  # a confident moved sentence counts as a lone match
         if lk.moved and confident[k]:
