@@ -174,6 +174,14 @@ def test_people_only_no_organisations_places_headlines_or_shouting() -> None:
     assert not any("Gun Control" in p or "SMITH" in p for p in found)
 
 
+def test_organisations_speaking_and_credit_lines() -> None:
+    found = persons(
+        "Goldman Sachs said its clients would benefit. Jane Doe said she agreed. "
+        "Credit Ashraf Shazly/Agence France-Presse. Photograph: Ann Smith/AP"
+    )
+    assert found == ("Jane Doe", "Ashraf Shazly", "Ann Smith")
+
+
 def test_names_lost_reports_people_dropped_by_the_copy() -> None:
     original = (
         "Talks resume\n\n"

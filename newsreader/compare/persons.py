@@ -43,6 +43,7 @@ _ORG_OR_PLACE = frozenset(
     Reserve System Systems Industries Energy Oil Gas Power Electric Labs Laboratory Research
     Studios Pictures Records Media Entertainment Capital Partners Ventures Securities
     Insurance Financial Technologies Software International Global Worldwide Tribunal Movement
+    Watch Rights Aid Relief Crescent Cross Initiative Institute Observatory Monitor Centre
     Front Alliance Coalition Brotherhood Council Nations Affairs Security Defence Defense
     Health Justice Interior Treasury Commerce Trade Education Transport Environment Revolution
     Spring War Crisis Day Week Month Year Age Era North South East West Central Northern
@@ -94,6 +95,8 @@ _CREDIT_BEFORE = re.compile(
     r"\b(?:photograph|photo|picture|image|illustration|credit|video|graphic)s?\s*(?:by|:)?\s*$",
     re.I,
 )
+_CREDIT_WORD = re.compile(r"^(?:Credit|Credits|Photograph|Photo|Picture|Image|Illustration|Video)$")
+_ITS = re.compile(r"\bits\b")
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.I)
 _WORD = re.compile(r"[A-Z][^\W\d_]*(?:[-'’][A-Za-z][^\W\d_]*)*")
 
@@ -113,6 +116,9 @@ def _evidence(text: str, start: int, end: int, single: bool) -> int:
     if not single and (_CREDIT_BEFORE.search(before) or after.startswith("/")):
         return 1  # a photo credit: "Photograph: Ann Smith/AP"
     if not single and (_VERB_AFTER.match(after) or _VERB_BEFORE.search(before)):
+        follow = re.split(r"[.!?]\s", text[end : end + 80], maxsplit=1)[0]  # this sentence
+        if _ITS.search(follow) and not _PRONOUN.search(follow):
+            return 0  # "Goldman Sachs said its ...": an organisation speaking
         return 1
     if single and _VERB_AFTER.match(after) and _PRONOUN.search(text[end : end + 200]):
         return 1
@@ -176,8 +182,10 @@ def persons_in(texts: tuple[str, ...]) -> tuple[str, ...]:
         window = text + " " + texts[k + 1] if k + 1 < len(texts) else text
         for name, start, end in cands:
             toks = name.split()
-            while len(toks) > 1 and _LEADING.search(toks[0]):
-                toks = toks[1:]  # "Australian-born Assange"
+            credit = 0
+            while len(toks) > 1 and (_LEADING.search(toks[0]) or _CREDIT_WORD.match(toks[0])):
+                credit = credit or int(bool(_CREDIT_WORD.match(toks[0])))
+                toks = toks[1:]  # "Australian-born Assange", "Credit Ann Smith"
             name = " ".join(toks)
             if len(toks) > 4 or any(
                 t in _ORG_OR_PLACE or t.rstrip("s") in _ORG_OR_PLACE for t in toks
@@ -185,17 +193,23 @@ def persons_in(texts: tuple[str, ...]) -> tuple[str, ...]:
                 continue
             if len(toks) == 1 and " " not in name and name.lower() in lowered:
                 continue  # a common word capitalised ("Police said")
-            score[name] = score.get(name, 0) + _evidence(window, start, end, len(toks) == 1)
+            cue = credit or _evidence(window, start, end, len(toks) == 1)
+            score[name] = score.get(name, 0) + cue
             order.setdefault(name, (k, start))
     # "Mr. Reeves said" vouches for "Eric Reeves" named once in full.
     for name in list(score):
         toks = name.split()
         if len(toks) > 1 and score[name] <= 0:
             alone = score.get(toks[-1], 0)
+            bare = [
+                (k, a, b)
+                for k, a, b in spots.get(toks[-1], ())
+                if not texts[k][max(0, a - len(toks[-2]) - 1) : a].startswith(toks[-2])
+            ]  # the surname alone, not inside the full name
             if alone > 0 or any(
                 _TITLE_BEFORE.search(texts[k][max(0, a - 40) : a])
                 or _VERB_AFTER.match(texts[k][b : b + 60])
-                for k, a, b in spots.get(toks[-1], ())
+                for k, a, b in bare
             ):
                 score[name] = 1
     found = [n for n in sorted(order, key=order.__getitem__) if score[n] > 0]
