@@ -166,17 +166,20 @@ def persons_in(texts: tuple[str, ...]) -> tuple[str, ...]:
         lowered.update(_LOWER.findall(text))
         found_in.append(_candidates(text))
     # One-word names: capitalised words never written in lower case, capitalised somewhere
-    # inside a sentence, not a plural or a people.
+    # inside a sentence, not a plural or a people, not part of a longer name (a surname alone
+    # is that person, and the longer name's own cues decide), judged on their first mentions.
+    in_names = {t for cands in found_in for name, _, _ in cands for t in name.split()}
     for word, where in spots.items():
         if (
             len(word) >= 3
+            and word not in in_names
             and not word.isupper()
             and word.lower() not in lowered
             and word not in _ORG_OR_PLACE
             and not _GROUP.search(word)
             and any(_mid_sentence(texts[k], a) for k, a, _ in where)
         ):
-            for k, a, b in where:
+            for k, a, b in where[:6]:
                 found_in[k].append((word, a, b))
     for k, (text, cands) in enumerate(zip(texts, found_in, strict=True)):
         window = text + " " + texts[k + 1] if k + 1 < len(texts) else text

@@ -84,10 +84,12 @@ def _containment(left: list[Segment], right: list[Segment]) -> float | None:
     """Share of the copy's names and figures that the original has too (None: it has none)."""
     ltext = " ".join(s.text for s in left if s.kind in CONTENT)
     rtext = " ".join(s.text for s in right if s.kind in CONTENT)
-    rwords = {w.lower().removesuffix("'s").removesuffix("’s") for w in _TOKEN.findall(rtext)}
-    mine = {w.lower().removesuffix("'s").removesuffix("’s") for w in _DISTINCT.findall(ltext)}
+    rwords = set(_TOKEN.findall(rtext.lower()))
+    mine = {w.lower() for w in _DISTINCT.findall(ltext)}
     if not mine:
         return None
+    rwords.update(w[:-2] for w in list(rwords) if w.endswith(("'s", "’s")))
+    mine = {w[:-2] if w.endswith(("'s", "’s")) else w for w in mine}
     return sum(w in rwords for w in mine) / len(mine)
 
 
