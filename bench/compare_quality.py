@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pairs import Pair, all_pairs  # noqa: E402
+from pairs import Pair, all_pairs, heavy_pair, negative_pairs, originals  # noqa: E402
 
 from newsreader.compare import compare, document_from_text  # noqa: E402
 from newsreader.compare.model import CompareResult  # noqa: E402
@@ -143,6 +143,34 @@ def main() -> None:
     if args.show_failures:
         for name, label, text in fails:
             print(f"MISS {label:<18} {name:<24} {text}")
+    verdicts(pairs, args.show_failures)
+
+
+def verdicts(pairs: list[Pair], show: bool) -> None:
+    """Derived / not-derived accuracy: the scripted copies and hard-spun copies are derived;
+    different real articles on similar topics are not."""
+    heavy = [heavy_pair(n, t, 0) for n, t in originals()]
+    sets = [
+        ("scripted copies (derived)", [(p.name, p.left, p.right) for p in pairs], True),
+        ("hard-spun copies (derived)", [(p.name, p.left, p.right) for p in heavy], True),
+        ("similar-topic articles (not derived)", negative_pairs(), False),
+    ]
+    print(f"{'verdict set':<38}{'n':>5}{'right':>7}{'accuracy':>9}{'conf min/max':>14}")
+    for label, items, expect in sets:
+        right = 0
+        confs = []
+        for name, left, orig in items:
+            rep = compare(document_from_text(left, "c"), document_from_text(orig, "o")).report
+            derived = getattr(rep, "derived", True)  # (engines before the verdict: always)
+            conf = getattr(rep, "derived_confidence", 1.0)
+            right += derived is expect
+            confs.append(conf)
+            if show and derived is not expect:
+                print(f"WRONG {label:<36} {name} {conf:.2f}")
+        print(
+            f"{label:<38}{len(items):>5}{right:>7}{right / len(items):>9.3f}"
+            f"{min(confs):>7.2f}/{max(confs):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Originals: the English news pages of ../shared/corpora/articles (expected extrac
 applies a random mix of the edits content farms make: paraphrase (synonyms, reordered clauses,
 dropped adverbs), merge two sentences, split one, move one far away, turn a quote into indirect
 speech or drop it, drop a caveat or weaken a hedge, drop the byline, replace a name with a vague
-role, change a number, add boilerplate. The copy is written one unit per paragraph; the gold maps
+role (a person the engine finds: the label is 'a person dropped'), change a number, add
+boilerplate. The copy is written one unit per paragraph; the gold maps
 each unit to the original's segment indices (from the engine's own segmentation of the original,
 so indices agree) and lists the labels it carries.
 """
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader.compare import document_from_text
-from newsreader.compare.facts import names, numbers, quotes
+from newsreader.compare.facts import numbers, quotes
+from newsreader.compare.persons import persons
 from newsreader.text.sanitize import html_to_text
 
 SHARED = Path(os.environ.get("NEWSREADER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -178,6 +180,7 @@ def make_pair(name: str, original: str, seed: int) -> Pair:
     byline_dropped = False
     body = [j for j, s in enumerate(segs) if s.kind == "body" and len(s.text.split()) >= 6]
     move_src = rng.choice(body) if len(body) > 12 and rng.random() < 0.6 else None
+    people = persons(" ".join(s.text for s in segs if s.kind in ("body", "standfirst")))
     j = 0
     while j < len(segs):
         s = segs[j]
@@ -202,7 +205,7 @@ def make_pair(name: str, original: str, seed: int) -> Pair:
         r = rng.random()
         q = quotes(text)
         nums = numbers(text)
-        nms = [n for n in names(text) if len(n.split()) >= 2]
+        nms = [n for n in people if len(n.split()) >= 2 and n in text]
         if q and s.kind == "body" and r < 0.35:
             if rng.random() < 0.3:
                 right_only[j] = {"drop_quote"}
@@ -277,3 +280,60 @@ def make_pair(name: str, original: str, seed: int) -> Pair:
 
 def all_pairs(variants: int = 3) -> list[Pair]:
     return [make_pair(n, t, seed) for n, t in originals() for seed in range(variants)]
+
+
+# ----------------------------------------------------------------------------- verdict sets
+
+_POOL = """harbour velvet orchard lantern quarry meadow pebble ribbon saddle thimble
+    whistle blossom cobble drizzle ember fiddle gadget hazel ivory jigsaw kettle lagoon marble
+    nectar oyster parcel quiver riddle sorrel tundra umber vessel walnut yonder zephyr anchor
+    beacon candle dapple easel falcon garnet hollow inkwell juniper kindle ledger mosaic"""
+_FUNCTION = "the a an of to in on at by for with and or but as that this it its is was".split()
+
+
+def spin(text: str, rng: random.Random, pool: list[str], drop: float = 0.7) -> str:
+    """A heavy spinner's rewrite of one sentence: synonyms everywhere, about `drop` of the
+    other words swapped for unrelated words (`pool`) or function words, a few names too (the
+    cosine with the source falls to the 0.1-0.4 of a heavy paraphrase)."""
+    out = []
+    for w in paraphrase(text, rng, heavy=True).split():
+        core = w.strip(".,;:!?\"'“”")
+        keep = (core[:1].isupper() and rng.random() < 0.7) or any(ch.isdigit() for ch in core)
+        if not keep and rng.random() < drop:
+            out.append(rng.choice(pool) if rng.random() < 0.7 else rng.choice(_FUNCTION))
+            continue
+        out.append(w)
+    return " ".join(out) or text
+
+
+def heavy_pair(name: str, original: str, seed: int) -> Pair:
+    """`make_pair`'s copy with every unit spun hard (the derived case a score cutoff misses)."""
+    pair = make_pair(name, original, seed)
+    rng = random.Random(seed + 1000)
+    pool = sorted({w for w in re.findall(r"[a-z]{4,}", " ".join(SYN.values()) + _POOL)})
+    units = [
+        Unit(spin(u.text, rng, pool) if u.right else u.text, u.right, u.labels) for u in pair.units
+    ]
+    left = "\n\n".join(u.text for u in units)
+    return Pair(f"{pair.name}-heavy", left, original, units, pair.right_only, pair.byline_dropped)
+
+
+# Different real articles on similar topics: none derived from the other.
+TOPICS = [
+    ["nytimes-1", "wapo-1", "wapo-2", "telegraph", "aljazeera.com", "bbc.com", "nytimes.com"],
+    ["theverge", "engadget", "cnet", "ars-1"],
+    ["cnn", "nytimes-2", "reuters.com", "seattletimes-1", "salon-1"],
+]
+
+
+def negative_pairs() -> list[tuple[str, str, str]]:
+    """(name, left text, right text) of pairs of different articles on similar topics."""
+    texts = dict(originals())
+    out = []
+    for group in TOPICS:
+        have = [n for n in group if n in texts]
+        for a in have:
+            for b in have:
+                if a != b:
+                    out.append((f"{a}/{b}", texts[a], texts[b]))
+    return out

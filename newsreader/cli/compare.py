@@ -47,20 +47,28 @@ async def _compare(session: Session, args: argparse.Namespace) -> CompareResult:
     except UserError as exc:
         raise CompareCliError(f"cannot load LEFT {args.left!r}: {exc}") from exc
     best = outcome.chosen
-    if outcome.result is None or best is None:
-        raise CompareCliError(
-            "no likely original of this article among the stored articles; "
-            "give it as RIGHT (a file, URL or article id)"
+    if outcome.result is not None and best is not None:
+        found = (
+            f"{clean(best.title, 100)} ({clean(best.feed_title or '', 60)}), "
+            f"article {best.article_id}, confidence {best.score:.2f}"
         )
-    found = (
-        f"{clean(best.title, 100)} ({clean(best.feed_title or '', 60)}), "
-        f"article {best.article_id}, confidence {best.score:.2f}"
+        if outcome.swapped:  # the article given is the original: its closest match is a copy
+            print(f"copy: {found}; it {best.reason}, so it goes on the left", file=sys.stderr)
+        else:
+            print(f"original: {found}", file=sys.stderr)
+        return outcome.result
+    followed = outcome.followed
+    if followed is not None:
+        print(f"no original among the stored articles; {clean(followed.message, 300)}",
+              file=sys.stderr)  # fmt: skip
+        if followed.best is not None and outcome.result is not None:
+            return outcome.result
+        for c in followed.candidates:
+            what = clean(c.error, 200) if c.error else f"derived {c.confidence:.0%}"
+            print(f"  {clean(c.url, 200)} ({clean(c.cue, 60)}): {what}", file=sys.stderr)
+    raise CompareCliError(
+        "no likely original of this article found; give it as RIGHT (a file, URL or article id)"
     )
-    if outcome.swapped:  # the article given is the original: its closest match is a copy
-        print(f"copy: {found}; it {best.reason}, so it goes on the left", file=sys.stderr)
-    else:
-        print(f"original: {found}", file=sys.stderr)
-    return outcome.result
 
 
 def run_compare(args: argparse.Namespace, console_factory: Callable[[], Console]) -> int:

@@ -13,12 +13,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from newsreader.compare.similarity import Similarity
+from newsreader.text.safetext import fold
 
 LINK_FLOOR = 0.2  # candidate links for the backbone
 GAP_FLOOR = 0.14  # links inside a gap between two backbone links
@@ -144,8 +147,44 @@ def _chain(pairs: list[tuple[int, int]], cos: np.ndarray) -> list[tuple[int, int
 
 
 def _best_free(cos: np.ndarray, k: int, free: set[int], axis: int) -> float:
+    if not free:
+        return 0.0
     vec = cos[k, :] if axis == 0 else cos[:, k]
-    return max((float(vec[x]) for x in free), default=0.0)
+    return float(vec[np.fromiter(free, dtype=np.intp, count=len(free))].max())
+
+
+_STOP = frozenset(
+    """the a an of to in on at by for from with and or but as that this these those it its is
+    was were are be been has have had will would can could may might not no he she they we
+    you his her their our who which what when where than then also into over after before
+    about said says more most some such only other there here""".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+MAX_MEMBERS = 6  # a row joins at most this many segments (1 into 5, 3 into 3 ...)
+WINDOW = 6  # a merge may take a sentence this far away (the copy merges non-adjacent ones)
+DROP_OK = 0.06  # a merge with its own evidence may lower the cosine by this much
+
+
+@lru_cache(maxsize=16384)
+def _stems(text: str) -> frozenset[str]:
+    """Content words by their first five letters (inflection aside), figures whole."""
+    return frozenset(
+        w[:5] for w in _WORD.findall(fold(text)) if w not in _STOP and (len(w) >= 3 or w.isdigit())
+    )
+
+
+def _new_evidence(cand: str, other: list[str], own: list[str], far: bool = False) -> bool:
+    """Does `cand` explain words of the other side that the link's own members do not? (the
+    third sentence of a summary's 3-into-1 merge brings its own facts along)."""
+    c = _stems(cand)
+    if not c:
+        return False
+    there = frozenset().union(*(_stems(t) for t in other))
+    mine = frozenset().union(*(_stems(t) for t in own))
+    new = (c & there) - mine
+    if far:  # a sentence further away must bring more of its own
+        return len(new) >= 3 and len(new) >= 0.25 * len(c)
+    return len(new) >= 2 and len(new) >= 0.15 * len(c)
 
 
 def _extend(
@@ -155,37 +194,70 @@ def _extend(
     lfree: set[int],
     rfree: set[int],
     kinds: tuple[list[str], list[str]],
+    texts: tuple[list[str], list[str]] | None = None,
 ) -> None:
-    """Grow links by neighbours that raise the merged cosine (2 into 1, 1 into 2 ...); only
-    a neighbour of the same kind joins (a caption never merges into the body)."""
+    """Grow links by segments that belong to them: a neighbour that raises the merged cosine
+    (2 into 1, 1 into 2 ...), or a segment up to WINDOW away whose best partner is this link
+    and that brings words of the other side the link lacked (3 into 1, non-adjacent merges).
+    Only a segment of the same kind joins (a caption never merges into the body)."""
     for link in links:
         grown = True
-        while grown and len(link.left) + len(link.right) < 5:
+        while grown and len(link.left) + len(link.right) < MAX_MEMBERS:
             grown = False
             for side in (0, 1):
                 idx, other, free = (
                     (link.left, link.right, lfree) if side == 0 else (link.right, link.left, rfree)
                 )
                 same = kinds[side]
-                for cand in (min(idx) - 1, max(idx) + 1):
+                near = [min(idx) - 1, max(idx) + 1]
+                far = (
+                    []
+                    if texts is None
+                    else [c for d in range(2, WINDOW + 1) for c in (min(idx) - d, max(idx) + d)]
+                )
+                for cand in near + far:
                     if cand not in free or same[cand] != same[idx[0]]:
                         continue
                     own = max(float(cos[cand, o] if side == 0 else cos[o, cand]) for o in other)
-                    if own < GAP_FLOOR * 0.7:
+                    if own < GAP_FLOOR * (0.7 if cand in near else 1.0):
                         continue
-                    rival = _best_free(cos, cand, rfree if side == 0 else lfree, side)
-                    if rival > own + 0.05:
-                        continue  # it has a better partner of its own
+                    if cand in near:
+                        rival = _best_free(cos, cand, rfree if side == 0 else lfree, side)
+                        if rival > own + 0.05:
+                            continue  # it has a better partner of its own
+                    elif _best_other(cos, cand, other, side) > own:
+                        continue
+                    evidence = texts is not None and _new_evidence(
+                        texts[side][cand],
+                        [texts[1 - side][o] for o in other],
+                        [texts[side][i] for i in idx],
+                        cand not in near,
+                    )
+                    if cand not in near and not evidence:
+                        continue
                     new = sorted([*idx, cand])
                     m = sim.merged(new, other) if side == 0 else sim.merged(other, new)
-                    if m >= link.score + MERGE_GAIN:
+                    gain = (cand in near and m >= link.score + MERGE_GAIN) or (
+                        evidence and m >= link.score - DROP_OK
+                    )
+                    if gain:
                         idx[:] = new
                         free.discard(cand)
-                        link.score = m
+                        link.score = max(m, link.score) if cand not in near else m
                         grown = True
                         break
                 if grown:
                     break
+
+
+def _best_other(cos: np.ndarray, cand: int, other: list[int], side: int) -> float:
+    """The candidate's best similarity with any segment of the other side not in the link."""
+    vec = cos[cand, :] if side == 0 else cos[:, cand]
+    if len(other) >= len(vec):
+        return 0.0
+    masked = vec.copy()
+    masked[other] = 0.0
+    return float(masked.max(initial=0.0))
 
 
 def _gap_links(links: list[Link], cos: np.ndarray, lfree: set[int], rfree: set[int]) -> list[Link]:
@@ -233,14 +305,19 @@ def _clear_moves(
     for i in sorted(lfree | set(weak)):
         if not rfree:
             break
+        ridx = np.fromiter(rfree, dtype=np.intp, count=len(rfree))
+        row = cos[i, ridx]
+        pick = int(np.argmax(row))
+        j, best = int(ridx[pick]), float(row[pick])
+        if best < MOVE_FLOOR:
+            continue  # (checked first: most segments have no such partner at all)
         own = weak.get(i)
         others = [lk for lk in links if lk is not own]
         r0, r1 = _window(others, i, cos.shape[1])
-        j = max(rfree, key=lambda x: float(cos[i, x]))
-        best = float(cos[i, j])
-        if best < MOVE_FLOOR or r0 < j < r1:
+        if r0 < j < r1:
             continue
-        inside = max((float(cos[i, x]) for x in rfree if r0 < x < r1), default=0.0)
+        inside_mask = (ridx > r0) & (ridx < r1)
+        inside = float(row[inside_mask].max()) if inside_mask.any() else 0.0
         if own is not None:
             inside = max(inside, own.score)
         rival = max((float(cos[x, j]) for x in lfree if x != i), default=0.0)
@@ -254,8 +331,14 @@ def _clear_moves(
     return out
 
 
-def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
-    """Links between left and right segments; boilerplate and unmatched segments get none."""
+def align(
+    sim: Similarity,
+    lkinds: list[str],
+    rkinds: list[str],
+    texts: tuple[list[str], list[str]] | None = None,
+) -> list[Link]:
+    """Links between left and right segments; boilerplate and unmatched segments get none.
+    With the segments' `texts`, merges may also take sentences that bring their own words."""
     cos = _mask(sim, lkinds, rkinds)
     lfree = {i for i, k in enumerate(lkinds) if k in _CLASS}
     rfree = {j for j, k in enumerate(rkinds) if k in _CLASS}
@@ -266,9 +349,9 @@ def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
         lfree.discard(lk.left[0])
         rfree.discard(lk.right[0])
     early = _clear_moves(links, cos, lfree, rfree)
-    _extend(links, sim, cos, lfree, rfree, (lkinds, rkinds))
+    _extend(links, sim, cos, lfree, rfree, (lkinds, rkinds), texts)
     new = _gap_links(links, cos, lfree, rfree)
-    _extend(new, sim, cos, lfree, rfree, (lkinds, rkinds))
+    _extend(new, sim, cos, lfree, rfree, (lkinds, rkinds), texts)
     # Second pass: what crosses the backbone but is clearly the same text has moved.
     pairs = sorted(
         ((float(cos[i, j]), i, j) for i in lfree for j in rfree if cos[i, j] >= MOVE_FLOOR),
@@ -280,7 +363,7 @@ def align(sim: Similarity, lkinds: list[str], rkinds: list[str]) -> list[Link]:
             moved.append(Link([i], [j], score, moved=True))
             lfree.discard(i)
             rfree.discard(j)
-    _extend(moved, sim, cos, lfree, rfree, (lkinds, rkinds))
+    _extend(moved, sim, cos, lfree, rfree, (lkinds, rkinds), texts)
     for mv in moved:
         mv.moved = any((min(lk.left) < mv.left[0]) != (min(lk.right) < mv.right[0]) for lk in links)
     links.extend(moved)

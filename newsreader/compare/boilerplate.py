@@ -32,10 +32,29 @@ _ENGAGE = tuple(
     related articles|related posts|related stories|related news|related topics|related|
     advertisement|advertise|sponsored|you may also like|don't miss|dont miss|must read|
     download our app|download the app|join our|join us|free updates|get the latest|get updates|
-    get alerts|whatsapp|telegram|facebook|twitter|instagram|pinterest|linkedin|email us|
+    get alerts|email us|
     contact us|reach us|image source|featured image|print this|bookmark|
     in this article|trending|min read|minute read|posted by|posted in|posted on|by admin|
     leave a comment|comments""".split("|")
+)
+
+
+# Platform names: furniture in a share bar, news in a sentence ("wrote on Twitter that ...").
+_PLATFORMS = frozenset("whatsapp telegram facebook twitter instagram pinterest linkedin".split())
+# A label that announces links: "Also Read: <headline>", "Related:", "Read more:".
+_LINK_LABEL = re.compile(
+    r"^(?:also read|read also|read more|read next|related(?: \w+)?|see also|more|recommended|"
+    r"trending(?: now)?|must read|don'?t miss|you may also like|you might also like|more from"
+    r"(?: \w+){0,3}|watch|listen|popular|latest)\s*[:|»›>-]",
+    re.I,
+)
+
+
+_LINKS_HEADING = re.compile(
+    r"^(?:related|read more|also read|read also|see also|more (?:from|on|stories|news|in)|"
+    r"recommended|trending|popular|you may also like|you might also like|most read|"
+    r"don'?t miss|latest (?:news|stories)|other stories|further reading)\b",
+    re.I,
 )
 
 
@@ -52,7 +71,8 @@ _FIRST_WORDS = frozenset(_BY_FIRST_LEGAL) | frozenset(_BY_FIRST_ENGAGE)
 _PHRASE_WORD = re.compile(r"[a-z0-9']+")
 _BREADCRUMB = re.compile(r"\S\s*[»›>]\s*\S.*\S\s*[»›>]\s*\S|^home\s*[»›>/|]", re.I)
 _CONTACT = re.compile(r"\S+@\S+\.\w+|\[email[^\]]*\]|\bhttps?://|\bwww\.", re.I)
-_PUBLISHER_VOICE = re.compile(r"\b(?:we|our|us)\b|\b(?:you|your)\b|\bplease\b", re.I)
+# "us" in lower case only: "US" is the country.
+_PUBLISHER_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]ur|us|[Yy]ou|[Yy]our|[Pp]lease)\b")
 _IMPERATIVE = re.compile(
     r"^(?:sign|subscribe|click|tap|follow|share|leave|read|join|download|get|don.t|contact|"
     r"watch|listen|see|visit|check out|like|tweet|email)\b",
@@ -71,14 +91,21 @@ def score(text: str) -> float:
     engage = sum(p in flat for w in present for p in _BY_FIRST_ENGAGE.get(w, ()))
     engage += low.startswith(("source:", "tags:"))
     engage += low.endswith("comments")
-    s = 2.0 * min(legal, 2) + 1.5 * min(engage, 2)
+    platforms = len(_PLATFORMS.intersection(tokens))
+    running = words >= 12 and ends_sentence(text)
+    engage += 0 if running else min(platforms, 2)
+    if _LINK_LABEL.match(text) and not running:
+        s_label = 2.0
+    else:
+        s_label = 0.0
+    s = 2.0 * min(legal, 2) + 1.5 * min(engage, 2) + s_label
     if ("@" in text or "www." in low or "http" in low) and _CONTACT.search(text):
         s += 1.0
     if _IMPERATIVE.match(text):
         s += 1.0
     if words <= 10 and _BREADCRUMB.search(text) and not ends_sentence(text):
         s += 2.0  # "Home » World » Americans": site navigation
-    if words <= 25 and _PUBLISHER_VOICE.search(low):
+    if words <= 25 and _PUBLISHER_VOICE.search(text):
         s += 0.5
     if words > 45:
         s -= 2.0  # long running text is rarely boilerplate even when it mentions these words
@@ -129,6 +156,18 @@ def mark_boilerplate(segments: list[Segment], block_of: list[int]) -> None:
         ):
             flags[k] = True
         # Furniture between boilerplate lines at the tail is furniture too.
+    # A heading of links ("Related Articles", "Read More:") is followed by the links' titles:
+    # short lines that are not sentences, up to the next running text.
+    for k in range(n):
+        text = segments[k].text
+        if flags[k] and len(text.split()) <= 6 and _LINKS_HEADING.match(text):
+            for j in range(k + 1, n):
+                nxt = segments[j]
+                if nxt.kind == "headline" or (
+                    ends_sentence(nxt.text) and not flags[j] or len(nxt.text.split()) > 20
+                ):
+                    break
+                flags[j] = True
     for k in range(n):
         if flags[k]:
             segments[k].kind = "boilerplate"

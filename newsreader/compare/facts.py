@@ -7,10 +7,11 @@ from any one article.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 
+from newsreader.compare.numbers import numbers as numbers
+from newsreader.compare.numbers import numbers_changed as numbers_changed
 from newsreader.compare.sentences import quote_spans
 from newsreader.text.safetext import fold
 
@@ -94,11 +95,13 @@ def _after_titles(toks: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def names(text: str) -> tuple[str, ...]:
-    """Capitalised name sequences (people, organisations, places), leading function words off."""
-    out: list[str] = []
+def name_spans(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(name, start, end) of every capitalised name sequence (people, organisations, places),
+    job titles and leading function words off."""
+    out: list[tuple[str, int, int]] = []
     for m in _NAME_SEQ.finditer(text):
-        toks = _after_titles(m.group().split())
+        whole = m.group()
+        toks = _after_titles(whole.split())
         while toks and (toks[0] in _NOT_NAMES or toks[0].upper() in _SHOUT):
             toks = toks[1:]
         while toks and (toks[-1] in _NOT_NAMES or toks[-1].upper() in _SHOUT or len(toks[-1]) < 2):
@@ -112,8 +115,15 @@ def names(text: str) -> tuple[str, ...]:
             continue  # a lone capitalised word is too often a place or a sentence start
         if all(_ADJECTIVAL.search(t) for t in toks):
             continue  # "Chinese Communist", "South African": adjectives, not a name
-        out.append(re.sub(r"['’]s$", "", name))
-    return tuple(dict.fromkeys(out))
+        start = m.start() + max(0, whole.find(toks[0]))
+        bare = re.sub(r"['’]s$", "", name)
+        out.append((bare, start, start + len(bare)))
+    return tuple(out)
+
+
+def names(text: str) -> tuple[str, ...]:
+    """Capitalised name sequences (people, organisations, places), leading function words off."""
+    return tuple(dict.fromkeys(n for n, _, _ in name_spans(text)))
 
 
 def name_kept(name: str, other_words: set[str], other_norm: str) -> bool:
@@ -127,84 +137,4 @@ def name_kept(name: str, other_words: set[str], other_norm: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- numbers
-
-_NUM_WORDS = {
-    w: float(k)
-    for k, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70})
-_NUM_WORDS.update({"eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12})
-_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9}
-_SCALE.update({"bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12})
-_DIGITS = re.compile(
-    r"(?<![\w.])([$£€¥]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(\s?%|\s?per\s?cent|\s?percent)?"
-    r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|m|k|b)\b)?"
-)
-_ALPHA = re.compile(r"[a-z]+")
-_ANY_DIGIT = re.compile(r"\d")
-
-
-@lru_cache(maxsize=8192)
-def numbers(text: str) -> tuple[tuple[str, float], ...]:
-    """(surface form, value) of each number, in text order; percentages and scales folded in."""
-    low = text.lower()
-    src = text if len(low) == len(text) else low  # lower() can change lengths ("İ")
-    found: list[tuple[int, str, float]] = []
-    if _ANY_DIGIT.search(low):
-        for m in _DIGITS.finditer(low):
-            try:
-                value = float(re.sub(r"[^\d.]", "", m.group(1)))
-            except ValueError:
-                continue
-            value *= _SCALE.get(m.group(3) or "", 1.0)
-            if m.group(2):
-                value += 0.000123  # a percentage differs from the bare number
-            found.append((m.start(), src[m.start() : m.end()].strip(), value))
-    if not _NUM_WORDS.keys().isdisjoint(_ALPHA.findall(low)):
-        words = list(_ALPHA.finditer(low))
-        for k, m in enumerate(words):
-            base = _NUM_WORDS.get(m.group())
-            if base is None:
-                continue
-            end = m.end()
-            nxt = words[k + 1] if k + 1 < len(words) else None
-            if nxt is not None and nxt.group() in _SCALE and len(nxt.group()) > 2:
-                base *= _SCALE[nxt.group()]
-                end = nxt.end()
-            found.append((m.start(), src[m.start() : end], base))
-    found.sort()
-    return tuple((surface, value) for _, surface, value in found)
-
-
-def numbers_changed(left: str, right: str) -> list[tuple[str, str]]:
-    """(copy's, original's) surface forms of numbers that differ: each number found on one
-    side only is paired with the closest one found on the other side only (digits with
-    digits first, then by ratio)."""
-    ln, rn = numbers(left), numbers(right)
-    rvals = [v for _, v in rn]
-    lvals = [v for _, v in ln]
-    lonly = [(s, v) for s, v in ln if v not in rvals]
-    ronly = [(s, v) for s, v in rn if v not in lvals]
-
-    def distance(a: tuple[str, float], b: tuple[str, float]) -> float:
-        kind = (a[0][:1].isdigit() or a[0][:1] in "$£€¥") != (
-            b[0][:1].isdigit() or b[0][:1] in "$£€¥"
-        )
-        ratio = abs(math.log((abs(a[1]) + 1.0) / (abs(b[1]) + 1.0)))
-        return ratio + (10.0 if kind else 0.0)
-
-    pairs = sorted(
-        ((distance(a, b), x, y) for x, a in enumerate(lonly) for y, b in enumerate(ronly)),
-    )
-    used_l: set[int] = set()
-    used_r: set[int] = set()
-    out: list[tuple[int, str, str]] = []
-    for _, x, y in pairs:
-        if x not in used_l and y not in used_r:
-            used_l.add(x)
-            used_r.add(y)
-            out.append((x, lonly[x][0], ronly[y][0]))
-    return [(a, b) for _, a, b in sorted(out)]
+# (in numbers.py; re-exported here, where the engine and the benches have always found them)

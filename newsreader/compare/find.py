@@ -3,6 +3,9 @@
 Links in the copy that point at a stored article come first (aggregators often link their
 source); then a near-duplicate search: the store's full-text index picks articles sharing the
 copy's most distinctive words, and character n-gram TF-IDF cosine over whole texts ranks them.
+The best few are then compared sentence by sentence: a candidate whose alignment says "not
+derived" (an independent article on the same event) is never offered, and the verdict's
+confidence is the candidate's score.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from newsreader.text.urls import is_web
 
 MIN_CONFIDENCE = 0.3  # below this cosine two articles are only about the same topic
 PREFILTER = 40
+VERIFY = 8  # candidates compared sentence by sentence (the best by whole-text cosine)
 COPY_REASON = "looks like a copy of this article, not its original"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(
@@ -73,29 +77,43 @@ def find_original(doc: Document, store: ArticleLookup | None, limit: int = 5) ->
     arts = list(pool.values())
     texts = [(a.full_text or a.text or "")[:60000] for a in arts]
     sim = Similarity([text[:60000]], [f"{a.title} {t}" for a, t in zip(arts, texts, strict=True)])
-    out = []
-    for k, art in enumerate(arts):
+    ranked = sorted(range(len(arts)), key=lambda k: -float(sim.cos[0, k]))
+    out: list[Candidate] = []
+    for k in ranked:
+        art = arts[k]
         score = float(sim.cos[0, k])
         if art.id in linked:
             score = min(1.0, score + 0.3) if score >= 0.15 else score
-            reason = "linked from the copy"
-        else:
-            reason = "near-duplicate text"
-        if score >= MIN_CONFIDENCE and _looks_like_copy_of(art, texts[k], doc):
-            score *= 0.6
+        if score < MIN_CONFIDENCE or len(out) >= VERIFY:
+            continue
+        derived = _derived_confidence(doc, art, texts[k])
+        if derived < 0.5:
+            continue  # the same story told independently: not its original
+        reason = "linked from the copy" if art.id in linked else "near-duplicate text"
+        if _looks_like_copy_of(art, texts[k], doc):
+            derived *= 0.6
             reason = COPY_REASON
-        if score >= MIN_CONFIDENCE:
-            out.append(
-                Candidate(
-                    article_id=art.id,
-                    title=clean(art.title, 300),
-                    feed_title=clean(art.feed_title, 200) or None,
-                    score=round(min(score, 1.0), 3),
-                    reason=reason,
-                )
+        out.append(
+            Candidate(
+                article_id=art.id,
+                title=clean(art.title, 300),
+                feed_title=clean(art.feed_title, 200) or None,
+                score=round(min(derived, 1.0), 3),
+                reason=reason,
+                derived_confidence=derived,
             )
+        )
     out.sort(key=lambda c: -c.score)
     return out[:limit]
+
+
+def _derived_confidence(doc: Document, art: Article, text: str) -> float:
+    """The sentence-level verdict that `doc` derives from the stored article (or it from
+    `doc`: the comparison is symmetric enough to tell a copy either way round)."""
+    from newsreader.compare.engine import compare
+
+    other = document_from_text(text, f"article:{art.id}", title=art.title)
+    return compare(doc, other).report.derived_confidence
 
 
 def distinctive_words(text: str, n: int = 24) -> list[str]:

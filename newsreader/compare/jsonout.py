@@ -1,4 +1,5 @@
-"""The public JSON form of a comparison (the keys are an interface: change them never)."""
+"""The public JSON form of a comparison (the keys are an interface: change them never, add
+new ones only)."""
 
 from __future__ import annotations
 
@@ -33,5 +34,7 @@ def to_json(result: CompareResult) -> dict[str, Any]:
             "numbers_changed": [[a, b] for a, b in rep.numbers_changed],
             "boilerplate": list(rep.boilerplate),
             "byline_dropped": bool(rep.byline_dropped),
+            "derived": bool(rep.derived),
+            "derived_confidence": round(float(rep.derived_confidence), 4),
         },
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from newsreader.compare.links import page_outlinks
 from newsreader.compare.lookup import ArticleLookup
 from newsreader.compare.model import Document
 from newsreader.compare.segment import document_from_text
@@ -46,11 +47,15 @@ def load_document(
 
 
 def document_from_html(html: str, source: str) -> Document:
-    page = extract(html, web_base(source))
+    url = web_base(source)
+    page = extract(html, url)
     if not page.text.strip():
         raise LoadError("no article text found in the page")
     text = _with_byline(page.text, page.author)
-    return document_from_text(text, source, title=page.title, links=page.links)
+    doc = document_from_text(text, source, title=page.title, links=page.links)
+    doc.url = url
+    doc.outlinks, doc.canonical = page_outlinks(html, url)
+    return doc
 
 
 def _with_byline(text: str, author: str | None) -> str:
@@ -82,4 +87,7 @@ def _from_store(ident: str, store: ArticleLookup | None) -> Document:
     links = [u for u in page_links(art.content_html or "") if u != art.link]
     doc = document_from_text(text, f"article:{article_id}", title=title, links=links)
     doc.article_id = article_id
+    doc.url = art.link or None
+    # The stored HTML (the feed's content) is the page as far as the store knows it.
+    doc.outlinks, _ = page_outlinks(art.content_html or "", art.link or None)
     return doc

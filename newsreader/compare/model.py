@@ -33,6 +33,18 @@ class Segment:
 
 
 @dataclass(slots=True)
+class OutLink:
+    """A link of the page a document came from, with what a reader sees around it."""
+
+    url: str  # absolute http(s)
+    text: str  # anchor text (or its title attribute)
+    before: str = ""  # the text just before it in its block ("Source:", "Originally by")
+    zone: str = "page"  # "article" (inside <article>/<main>), "furniture" (nav, footer ...)
+    position: float = 0.0  # its place among the page's links, 0 (first) .. 1 (last)
+    rel: str = ""  # the rel attribute ("nofollow", "external" ...)
+
+
+@dataclass(slots=True)
 class Document:
     """One side of a comparison."""
 
@@ -42,6 +54,9 @@ class Document:
     links: list[str] = field(default_factory=list)  # outbound links (to find a primary source)
     byline: str | None = None
     article_id: int | None = None  # when loaded from the store
+    url: str | None = None  # the page the text came from (a stored article's link)
+    outlinks: list[OutLink] = field(default_factory=list)  # the page's links, with their text
+    canonical: str | None = None  # the page's canonical URL (rel=canonical, else og:url)
 
 
 @dataclass(slots=True)
@@ -82,6 +97,8 @@ class Report:
     numbers_changed: list[tuple[str, str]] = field(default_factory=list)  # (left, right)
     boilerplate: list[int] = field(default_factory=list)  # left segment indices
     byline_dropped: bool = False
+    derived: bool = True  # is the copy derived from the original at all (verdict.py)?
+    derived_confidence: float = 1.0  # confidence in that, 0..1 (0.5 is the flip point)
 
 
 @dataclass(slots=True)
@@ -101,3 +118,4 @@ class Candidate:
     feed_title: str | None
     score: float  # confidence in [0, 1]
     reason: str  # e.g. "linked from the copy", "near-duplicate text"
+    derived_confidence: float = 0.0  # the sentence-level verdict (compare's report)

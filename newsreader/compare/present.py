@@ -166,10 +166,25 @@ def count_roles(result: CompareResult) -> dict[str, int]:
     return out
 
 
+def verdict_line(result: CompareResult) -> str | None:
+    """A warning for a text that is not copied from the other: None when it is derived."""
+    rep = result.report
+    if rep.derived:
+        return None
+    linked = sum(1 for r in result.rows if r.left and r.right)
+    return (
+        f"NOT DERIVED: the left text does not look copied from the right one (derived "
+        f"{round(rep.derived_confidence * 100)}%); only {linked} real "
+        f"match{'' if linked == 1 else 'es'} shown, and the losses below are not a copy's"
+    )
+
+
 def summary_items(result: CompareResult) -> list[str]:
-    """'coverage 64%', 'quotes lost 5, kept 2' …: numbers only, nothing untrusted."""
+    """'derived 99%', 'coverage 64%', 'quotes lost 5, kept 2' …: numbers only, nothing
+    untrusted."""
     rep = result.report
     return [
+        f"derived {round(rep.derived_confidence * 100)}%" if rep.derived else "not derived",
         f"coverage {round(rep.coverage * 100)}%",
         f"quotes lost {len(rep.quotes_lost)}, kept {len(rep.quotes_kept)}",
         f"names lost {len(rep.names_lost)}",

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsreader.compare.model import CompareResult
-from newsreader.compare.present import Piece, RowView, present, summary_items
+from newsreader.compare.present import Piece, RowView, present, summary_items, verdict_line
 from newsreader.text.safetext import clean
 
 STYLE_ADDED = "bold green"
@@ -61,7 +61,11 @@ def render_side_by_side(result: CompareResult, width: int = 120) -> RenderableTy
         Text("ORIGINAL: " + clean(result.right.title or result.right.source, 300), style="bold"),
     )
     head.add_row(Text(clean(result.left.source, 300)), Text(clean(result.right.source, 300)))
-    parts: list[RenderableType] = [head, summary(result), Text("")]
+    parts: list[RenderableType] = [head]
+    banner = verdict_line(result)
+    if banner is not None:
+        parts.append(Text(banner, style="bold reverse"))
+    parts += [summary(result), Text("")]
     views = present(result)
     if width >= 100:
         table = Table(show_header=True, expand=True, show_lines=False, box=None, padding=(0, 1))

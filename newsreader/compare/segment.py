@@ -25,17 +25,58 @@ _TIME = (
     r"(?:\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,\s*\d{4})?|"
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s+\d{4})?|"
-    r"\d{4}-\d\d-\d\d|\d{1,2}:\d\d|updated|published|yesterday|today)"
+    r"\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}:\d\d|updated|published|yesterday|today)"
 )
 _TIME_RE = re.compile(_TIME, re.I)
-_DATELINE = re.compile(rf"^\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_TIME}", re.I)
-_NAME = r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|der|da|al|bin|le|la))*"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)"
+_DATELINE = re.compile(
+    rf"^\s*(?:(?:last\s+|first\s+)?(?:updated|published|posted|modified)\s*(?:on|at)?:?\s*)?"
+    rf"{_WEEKDAY}?{_TIME}",
+    re.I,
+)
+# A name word is capitalised and is not a date word ("Last Updated: ..." is no byline).
+_NAME_WORD = (
+    r"(?!(?:Last|First|Updated|Published|Posted|Modified|Date|Time|Today|Yesterday|Mon|Tue|Wed|"
+    r"Thu|Fri|Sat|Sun|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+    r"[A-Z][\w'’.-]+"
+)
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|der|da|al|bin|le|la))*"
+_ORG_PART = r"(?:\s*[|,–—-]\s*[A-Z][\w&'’.]*(?:\s+[A-Z&][\w&'’.]*){0,4})"
 # Names are matched case-sensitively (capitalised words); "By" and the times are not.
 _BYLINE = re.compile(
-    rf"^(?:(?i:by)\s+{_NAME}(?:\s*(?:,|and|&|\(|\)).{{0,120}})?|"
-    rf"{_NAME}(?:\s+(?:and|&)\s+{_NAME})?"
-    rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?\s*[,|–—-]?\s*(?i:{_TIME}).*)$"
+    rf"^(?:(?:(?i:written|reported|words|story)\s+)?(?i:by)\s+{_NAME}"
+    rf"(?:\s*(?:,|and|&|\(|\)|\|).{{0,160}})?|"
+    rf"{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})?"
+    rf"(?:\s*[,|]?\s*(?:in|at)\s+[A-Z][\w ,.'’-]*)?{_ORG_PART}{{0,2}}"
+    rf"\s*[,|–—-]?\s*{_WEEKDAY}?(?i:{_TIME}).*)$"
 )
+_BYLINE_START = re.compile(r"^(?i:(?:written|reported)\s+)?(?i:by)\s+[A-Z]")
+_CREDIT_KEYS = (
+    "©",
+    "photo",
+    "image",
+    "picture",
+    "caption",
+    "illustration",
+    "video",
+    "getty",
+    "reuters",
+    "afp",
+    "/ap",
+    "shutterstock",
+    "epa",
+    "bloomberg",
+    "alamy",
+    "pa media",
+)
+
+
+def _credit(text: str) -> bool:
+    """A photo credit or caption cue (a substring test first: the regex is slow on long text)."""
+    low = text.lower()
+    return any(k in low for k in _CREDIT_KEYS) and bool(_CREDIT.search(text))
+
+
 _TAIL_CREDIT = re.compile(
     r"^(?:\(?(?:reporting|additional reporting|writing|editing|compiled)\s+by\b)", re.I
 )
@@ -80,9 +121,9 @@ def document_from_text(
             continue
         for sent in split_sentences(line):
             k: SegmentKind = "body"
-            if _CREDIT.search(sent) and not ends_sentence(sent) and len(sent.split()) < 40:
+            if _credit(sent) and not ends_sentence(sent) and len(sent.split()) < 40:
                 k = "caption"
-            elif _TAIL_CREDIT.match(sent):
+            elif sent[:1] in "(RrWwEeCcAa" and _TAIL_CREDIT.match(sent):
                 k = "byline"
             segments.append(Segment(clean(sent, None), k))
             block_of.append(b)
@@ -121,9 +162,11 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
         line = lines[k]
         if k == headline:
             kinds[k] = "headline"
-        elif _BYLINE.match(line) and len(line.split()) <= 16:
+        elif _is_byline(line):
             kinds[k] = "byline"
-        elif _CREDIT.search(line):
+        elif _SECTIONS.match(line):
+            kinds[k] = "kicker"  # "SPACE | SCIENCE", "News / World": the page's section
+        elif _credit(line):
             kinds[k] = "caption"
         elif _DATELINE.match(line) and len(line.split()) <= 12:
             kinds[k] = "kicker"  # "24 July 2015 | From the section US & Canada": page meta
@@ -135,11 +178,33 @@ def _front_kinds(lines: list[str], title: str | None) -> list[SegmentKind]:
             kinds[k] = "standfirst"
     for k in range(front, len(lines)):
         line = lines[k]
-        if len(line.split()) <= 16 and not ends_sentence(line) and _BYLINE.match(line):
+        if k <= front + 2 and _is_byline(line):
+            kinds[k] = "byline"  # after a standfirst long enough to read as body
+            if 0 < k == front + 1 and kinds[k - 1] == "body" and k - 1 == first_body:
+                kinds[k - 1] = "standfirst"
+        elif len(line.split()) <= 16 and not ends_sentence(line) and _BYLINE.match(line):
             kinds[k] = "byline"
-        elif _CREDIT.search(line) and not ends_sentence(line) and len(line.split()) < 40:
+        elif _credit(line) and not ends_sentence(line) and len(line.split()) < 40:
             kinds[k] = "caption"
     return kinds
+
+
+_SECTIONS = re.compile(r"^[\w&' -]{2,30}(?:\s*[|/»›>]\s*[\w&' -]{2,30}){1,3}$")
+
+
+def _is_byline(line: str) -> bool:
+    """A credit line: "By X and Y | Site | Updated ...", "Name | Friday 25 December 2015",
+    "NAME | Agency | date"; a long "By ..." line with a date or a bar is one too."""
+    words = len(line.split())
+    if _DATELINE.match(line) and not _BYLINE_START.match(line):
+        return False  # "Last Updated: 22/02/2019 09:14 AM EST"
+    if words <= 16 and _BYLINE.match(line) and not (words > 10 and ends_sentence(line)):
+        return True
+    return (
+        words <= 30
+        and bool(_BYLINE_START.match(line))
+        and ("|" in line or bool(_TIME_RE.search(line)))
+    )
 
 
 def _is_subhead(line: str) -> bool:
@@ -157,6 +222,6 @@ def _key(text: str) -> str:
 def _is_body(line: str) -> bool:
     """A paragraph of running text: ends like a sentence and is long, or holds several."""
     words = len(line.split())
-    if _CREDIT.search(line) and words < 40:
+    if _credit(line) and words < 40:
         return False
     return ends_sentence(line) and (words >= 20 or len(split_sentences(line)) >= 2)

@@ -81,7 +81,7 @@ def blocks(text: str) -> list[list[str]]:
         lines = [ln for ln in lines if ln]
         if not lines:
             continue
-        if paras and _wrapped(paras[-1][-1], lines[0]):
+        if paras and _wrapped(paras[-1][-1], lines[0]) and not _heading_ends(paras[-1], lines[0]):
             paras[-1][-1] += " " + lines[0]
             lines = lines[1:]
             if not lines:
@@ -92,6 +92,15 @@ def blocks(text: str) -> list[list[str]]:
                 continue
         paras.append(_join_lines(lines))
     return paras
+
+
+def _heading_ends(para: list[str], nxt: str) -> bool:
+    """A paragraph of one short line ending in a small word ("Evidence was tampered with")
+    before a blank line and a capitalised paragraph is a heading, not a broken sentence."""
+    prev = para[-1]
+    if len(para) > 1 or len(prev.split()) > 12 or _starts_lower(nxt):
+        return False
+    return not prev.rstrip().endswith((",", ";", "—", "–", "-", "("))
 
 
 def _join_lines(lines: list[str]) -> list[str]:

@@ -13,6 +13,7 @@ from newsreader.session.base import SessionBase
 from newsreader.text.urls import is_web
 
 if TYPE_CHECKING:
+    from newsreader.compare.follow import FollowResult
     from newsreader.compare.model import Candidate, CompareResult, Document
 
 CONFIDENT = 0.5  # a best candidate this sure is compared at once; below, the user picks
@@ -20,14 +21,17 @@ CONFIDENT = 0.5  # a best candidate this sure is compared at once; below, the us
 
 @dataclass(slots=True)
 class CompareOutcome:
-    """What `compare_article` found. `result` is set when a candidate was compared (`chosen`);
-    `swapped` when the article turned out to be the original, so its copy is on the left."""
+    """What `compare_article` found. `result` is set when a stored candidate was compared
+    (`chosen`; `swapped` when the article turned out to be the original, so its copy is on the
+    left) or when a page the copy links to is its original (`followed.best`). `followed` says
+    what following the copy's source links gave, when the store had no confident original."""
 
     left: Document
     candidates: list[Candidate] = field(default_factory=list)
     result: CompareResult | None = None
     chosen: Candidate | None = None
     swapped: bool = False
+    followed: FollowResult | None = None
 
     @property
     def copies(self) -> set[str]:
@@ -79,18 +83,36 @@ class Comparing(SessionBase):
             left, right = right, left
         return await self.compare_documents(left, right)
 
+    async def follow_source(self, copy: Document, *, read_copy_page: bool = True) -> FollowResult:
+        """Fetch the pages the copy most likely took its text from (its "Source", "via",
+        canonical … links) with the session's client, and compare the copy with each."""
+        from newsreader.compare.follow import follow_source
+        from newsreader.sources.fetch import fetch_html
+
+        fetcher = self.fetcher()
+        return await follow_source(
+            copy, lambda url: fetch_html(url, fetcher), read_copy_page=read_copy_page
+        )
+
     async def compare_article(
-        self, article_id: int, *, confident: float = CONFIDENT
+        self, article_id: int, *, confident: float = CONFIDENT, online: bool = True
     ) -> CompareOutcome:
-        """Find the original of a stored article and, when the best candidate scores at least
-        `confident`, compare with it. The article is the copy (left) unless the candidate is
-        a copy of it, in which case the sides swap."""
+        """Find the original of a stored article and compare with it.
+
+        First among the stored articles: when the best candidate scores at least `confident`
+        it is compared (the article is the copy, on the left, unless the candidate is a copy
+        of it: then the sides swap). Otherwise, with `online`, the copy's source links are
+        followed (`follow_source`) and a linked page it derives from is compared."""
         from newsreader.compare import find_original
 
         left = await self.load_document(f"article:{article_id}")
         candidates = await asyncio.to_thread(find_original, left, self.store)
         outcome = CompareOutcome(left, candidates)
         if not candidates or candidates[0].score < confident:
+            if online:
+                outcome.followed = await self.follow_source(left)
+                if outcome.followed.best is not None:
+                    outcome.result = outcome.followed.best.result
             return outcome
         best = candidates[0]
         spec = f"article:{best.article_id}"

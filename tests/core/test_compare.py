@@ -110,7 +110,10 @@ def test_json_schema_and_row_invariants(seed_result) -> None:
         "numbers_changed",
         "boilerplate",
         "byline_dropped",
+        "derived",
+        "derived_confidence",
     }
+    assert data["report"]["derived"] is True and 0.5 <= data["report"]["derived_confidence"] <= 1
     kinds = {"same", "changed", "moved", "left_only", "right_only"}
     for side in ("left", "right"):
         seen = sorted(i for row in data["rows"] for i in row[side])

@@ -25,8 +25,17 @@ from newsreader.text.safetext import clean
 from newsreader.ui.errors import ShowsWorkerErrors, report
 
 if TYPE_CHECKING:
+    from newsreader.compare.follow import FollowResult, SourceCandidate
     from newsreader.compare.model import Candidate, CompareResult, Document
     from newsreader.session import Session
+
+
+def source_label(c: SourceCandidate) -> Text:
+    """A page the copy links to, with how sure the comparison is that the copy derives from it."""
+    out = Text(f"{round(c.confidence * 100):>3}%  ", style="bold")
+    out.append(clean(c.title, 200) or clean(c.final_url or c.url, 200))
+    out.append(f" — linked as “{clean(c.cue, 60)}”", style="dim")
+    return out
 
 
 def candidate_label(c: Candidate) -> Text:
@@ -66,6 +75,7 @@ class CompareOpenScreen(ShowsWorkerErrors, Screen[None]):
         self.article_id = article_id
         self.left: Document | None = None
         self.copies: set[str] = set()  # specs of candidates that are copies of this article
+        self.specs: list[str] = []  # what each listed candidate loads (article:ID or a URL)
         self.busy = False
 
     def compose(self) -> ComposeResult:
@@ -100,7 +110,7 @@ class CompareOpenScreen(ShowsWorkerErrors, Screen[None]):
     @work(exclusive=True, group="compare-open", exit_on_error=False)
     async def _find(self) -> None:
         try:
-            outcome = await self.session.compare_article(self.article_id)
+            outcome = await self.session.compare_article(self.article_id, online=False)
         except UserError as exc:
             report(self, UserError(f"cannot compare this article: {exc}"))
             self.app.pop_screen()
@@ -112,31 +122,45 @@ class CompareOpenScreen(ShowsWorkerErrors, Screen[None]):
         if outcome.result is not None:
             self._show(outcome.result, replace=True)
             return
-        self._list(outcome.candidates)
+        self._say("No confident original among the stored articles: following the copy's links…")
+        followed = await self.session.follow_source(outcome.left)
+        if followed.best is not None and followed.best.result is not None:
+            self.notify(clean(followed.message, 300), timeout=6, markup=False)
+            self._show(followed.best.result, replace=True)
+            return
+        self._list(outcome.candidates, followed)
 
-    def _list(self, candidates: list[Candidate]) -> None:
+    def _list(self, candidates: list[Candidate], followed: FollowResult | None = None) -> None:
         self._loading(False)
         options = self.query_one(OptionList)
         options.clear_options()
+        self.specs = []
         for c in candidates:
-            options.add_option(Option(candidate_label(c), id=str(c.article_id)))
-        options.set_class(not candidates, "-hidden")
+            self.specs.append(f"article:{c.article_id}")
+            options.add_option(Option(candidate_label(c), id=str(len(self.specs) - 1)))
+        tried = followed.candidates if followed is not None else []
+        for fc in tried:
+            if fc.error is None:
+                self.specs.append(fc.final_url or fc.url)
+                options.add_option(Option(source_label(fc), id=str(len(self.specs) - 1)))
+        options.set_class(not self.specs, "-hidden")
         self.query_one(Input).remove_class("-hidden")
-        if candidates:
-            self._say("Possible originals (Enter compares), or type where the original is:")
+        note = f" {clean(followed.message, 300)}" if followed is not None else ""
+        if self.specs:
+            self._say(f"Possible originals (Enter compares), or type where the original is.{note}")
             options.highlighted = 0
             options.focus()
         else:
             self._say(
-                "No likely original among the stored articles. "
+                f"No likely original among the stored articles.{note} "
                 "Type the original's URL, a file path or an article id:"
             )
             self.query_one(Input).focus()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self._start(f"article:{event.option.id}")
+        if event.option.id is not None:
+            self._start(self.specs[int(event.option.id)])
 
     @on(Input.Submitted)
     def _typed(self, event: Input.Submitted) -> None:

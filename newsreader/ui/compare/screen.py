@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -75,7 +76,12 @@ class Summary(Widget):
 
     def _text(self, width: int) -> Text:
         wide = width + 2 >= WIDE_MIN
-        return summary_text(summary_items(self.result, self.counts, wide), max(width, 20))
+        text = summary_text(summary_items(self.result, self.counts, wide), max(width, 20))
+        banner = present.verdict_line(self.result)
+        if banner is None:
+            return text
+        lines = textwrap.wrap(banner, max(width, 20))
+        return Text("\n".join(lines), style="bold reverse").append("\n").append_text(text)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return self._text(width).plain.count("\n") + 1
