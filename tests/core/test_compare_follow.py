@@ -5,7 +5,6 @@ the aggregator's feed, its page fetched for its links, the best links fetched an
 from __future__ import annotations
 
 import asyncio
-import html
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from newsreader.store import Store
 
 from support.paths import PAIRS, ROOT, SHARED
 from support.server import LocalServer
+from support.sites import article_page, feed
 
 COPY = (ROOT / "seeds" / "000_2f754f0fdfd46775.txt").read_text()
 ORIGINAL = (ROOT / "seeds" / "001_8e37780b18e596c7.txt").read_text()
@@ -30,37 +30,6 @@ PLAIN = SHARED / "corpora" / "articles" / "plain"
 def pages(fetcher: Fetcher):
     """What the session passes to follow_source: its client's fetch_html."""
     return lambda url: fetch_html(url, fetcher)
-
-
-def article_page(text: str, *, extra_body: str = "", head: str = "", chrome: bool = True) -> str:
-    """An article page: headline, paragraphs, and the usual furniture around them."""
-    paras = [p.strip() for p in text.split("\n\n") if p.strip()]
-    title = html.escape(paras[0])
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras[1:])
-    nav = (
-        "<nav><a href='/'>Home</a> <a href='/category/world/'>World</a> "
-        "<a href='/tag/china/'>China</a> <a href='/about-us/'>About us</a></nav>"
-        if chrome
-        else ""
-    )
-    return (
-        f"<html><head><title>{title}</title>{head}</head><body>{nav}"
-        f"<article><h1>{title}</h1>{body}{extra_body}</article>"
-        "<footer><a href='/privacy-policy/'>Privacy</a> <a href='/contact/'>Contact</a></footer>"
-        "</body></html>"
-    )
-
-
-def feed(items: list[tuple[str, str, str]]) -> str:
-    entries = "".join(
-        f"<item><title>{html.escape(t)}</title><link>{html.escape(u)}</link>"
-        f"<guid>{html.escape(u)}</guid><description>{html.escape(d)}</description></item>"
-        for t, u, d in items
-    )
-    return (
-        "<?xml version='1.0'?><rss version='2.0'><channel><title>DailyTrendz</title>"
-        f"<link>http://example.invalid/</link>{entries}</channel></rss>"
-    )
 
 
 @pytest.fixture
