@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from newsreader.errors import UserError
 from newsreader.export.markdown import destination, escape, html_to_markdown, safe_url
 from newsreader.models import Article
 from newsreader.text.safetext import clean, clean_block
@@ -18,7 +19,7 @@ FORMATS = ("markdown", "text")
 SUFFIX = {"markdown": ".md", "text": ".txt"}
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """An article could not be saved; the message says why (one line)."""
 
 

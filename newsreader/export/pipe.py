@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsreader.errors import UserError
 from newsreader.export import render
 from newsreader.models import Article
 from newsreader.text.safetext import clean
@@ -24,7 +25,7 @@ from newsreader.text.safetext import clean
 WHAT = ("text", "markdown", "url")
 
 
-class PipeError(Exception):
+class PipeError(UserError):
     """The pipe could not run or failed; the message is one line for the status bar."""
 
 

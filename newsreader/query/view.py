@@ -21,6 +21,20 @@ class View:
     tag: str | None = None
     query: str | None = None
     unread_only: bool = False
+    sort: str = "date"  # date (newest first) | feed (then newest) | title (A to Z)
+
+
+SORTS = ("date", "feed", "title")
+_ORDER = {
+    "date": "a.published DESC, a.id DESC",
+    "feed": "coalesce(f.title, f.feed_title, f.url) COLLATE NOCASE, a.published DESC, a.id DESC",
+    "title": "a.title COLLATE NOCASE, a.published DESC, a.id DESC",
+}
+
+
+def view_order(view: View) -> str:
+    """The ORDER BY of a view's list (a fixed string per sort: never user text)."""
+    return _ORDER.get(view.sort, _ORDER["date"])
 
 
 def view_where(view: View, conn: sqlite3.Connection | None = None) -> tuple[str, list[object]]:

@@ -9,12 +9,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.errors import UserError
-from newsreader.models import Article, ArticleRow, FeedRow
+from newsreader.models import Article, ArticleRow, FeedRow, Subscription
 from newsreader.query import View
 from newsreader.session.base import SessionBase
 from newsreader.text.urls import is_web_url
+
+if TYPE_CHECKING:
+    from newsreader.export.pipe import PipeResult
+    from newsreader.query.feeds import QueryFeedCount
 
 
 class Reading(SessionBase):
@@ -78,9 +84,60 @@ class Reading(SessionBase):
         self.store.set_starred(article_id, not art.starred)
         return not art.starred
 
-    def mark_view_read(self, view: View) -> int:
-        """Mark every article of a view read; how many were unread."""
+    def mark_view_read(self, view: View) -> list[int]:
+        """Mark every article of a view read; the ids that were unread (to undo it)."""
         return self.store.mark_view_read(view)
+
+    # ------------------------------------------------------------------ queries
+    def query_feed_counts(self) -> list[QueryFeedCount]:
+        """Each [[query]] feed with its total and unread (an invalid one carries its error)."""
+        from newsreader.query import feeds
+
+        return feeds.counts(self.store, self.queries)
+
+    def search_view(self, text: str) -> View:
+        """What `/` shows for the typed text: a word search, or a query (`?expr`, or text with
+        a field test such as `title ~ vote`); QueryError with the column when it is bad."""
+        from newsreader.query.search import interpret
+
+        return interpret(text).view()
+
+    def subscription_for(self, feed_url: str) -> Subscription | None:
+        return next((s for s in self.subscriptions if s.url == feed_url), None)
+
+    # ------------------------------------------------------------------ save and pipe
+    def save_article(self, article_id: int, path: Path, *, overwrite: bool = False) -> Path:
+        """Write the article to `path` as Markdown (.md) or text (.txt), atomically."""
+        from newsreader.export import save
+
+        return save(self._article_or_error(article_id), path, overwrite=overwrite)
+
+    def suggested_filename(self, article_id: int) -> str:
+        from newsreader.export import suggest_filename
+
+        return suggest_filename(self._article_or_error(article_id), "markdown")
+
+    def pipe_article(
+        self, article_id: int, what: str = "text", *, interactive: bool = False
+    ) -> PipeResult:
+        """Pipe the article (text, markdown or url) to the user's `pipe_command` (an argv
+        list, no shell; the article only on its stdin). `interactive` shares the terminal
+        (a pager: the app suspends itself first) and has no timeout."""
+        from newsreader.export.pipe import pipe_article
+
+        art = self._article_or_error(article_id)
+        if interactive:
+            return pipe_article(art, self.settings.pipe_command, what=what, capture=False,
+                                timeout=None)  # fmt: skip
+        return pipe_article(
+            art, self.settings.pipe_command, what=what, timeout=self.settings.pipe_timeout
+        )
+
+    def _article_or_error(self, article_id: int) -> Article:
+        art = self.store.get_article(article_id)
+        if art is None:
+            raise UserError("that article is gone (its feed was removed)")
+        return art
 
     def web_link(self, article_id: int) -> str:
         """The article's web page, or a UserError saying there is none."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from newsreader.models import Article, ArticleRow, Enclosure
-from newsreader.query.view import View, view_where
+from newsreader.query.view import View, view_order, view_where
 from newsreader.store.db import Database, chunks, to_dt
 
 ALL = View()  # the default view: every subscribed article
@@ -27,12 +27,12 @@ class ArticleQueries(Database):
         where, params = view_where(view, self.conn)
         return (
             f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {where} "
-            "ORDER BY a.published DESC, a.id DESC",
+            f"ORDER BY {view_order(view)}",
             params,
         )
 
     def article_ids(self, view: View = ALL) -> list[int]:
-        """All ids of a view, newest first (cheap: the list widget pages rows by id)."""
+        """All ids of a view in its order (cheap: the list widget pages rows by id)."""
         sql, params = self._view_ids_sql(view)
         try:
             return [r[0] for r in self.conn.execute(sql, params)]
@@ -58,7 +58,7 @@ class ArticleQueries(Database):
         where, params = view_where(view, self.conn)
         sql = (
             f"SELECT {ROW_COLS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-            f"WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
+            f"WHERE {where} ORDER BY {view_order(view)} LIMIT ? OFFSET ?"
         )
         try:
             return [article_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
@@ -114,15 +114,20 @@ class ArticleQueries(Database):
         with self.transaction() as conn:
             conn.execute("UPDATE articles SET starred = ? WHERE id = ?", (int(starred), article_id))
 
-    def mark_view_read(self, view: View) -> int:
+    def mark_view_read(self, view: View) -> list[int]:
+        """Mark a view's unread articles read; their ids (to undo it)."""
         where, params = view_where(view, self.conn)
         with self.transaction() as conn:
-            cur = conn.execute(
-                "UPDATE articles SET read = 1 WHERE read = 0 AND id IN (SELECT a.id FROM articles "
-                f"a JOIN feeds f ON f.id = a.feed_id WHERE {where})",
-                params,
-            )
-            return cur.rowcount
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                    f"WHERE a.read = 0 AND {where}",
+                    params,
+                )
+            ]
+            conn.executemany("UPDATE articles SET read = 1 WHERE id = ?", [(i,) for i in ids])
+            return ids
 
     def set_full_text(self, article_id: int, text: str) -> None:
         with self.transaction() as conn:

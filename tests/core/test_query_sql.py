@@ -202,7 +202,7 @@ def test_counts_views_and_query_feeds(data) -> None:
 
 def test_mark_a_query_view_read(tmp_path: Path) -> None:
     store, rows, now = make_store(tmp_path)
-    assert store.mark_view_read(View("query", query="tag = tech")) == 3
+    assert len(store.mark_view_read(View("query", query="tag = tech"))) == 3
     assert query.count(store, "tag = tech") == (4, 0)
     assert query.count(store, "tag = world and unread") == (5, 5)
 

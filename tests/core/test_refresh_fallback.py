@@ -141,7 +141,7 @@ def test_starred_view_respects_unread_only(tmp_path: Path) -> None:
     assert set(unread_starred) == set(ids[1:3])
     assert len(store.articles(View("starred", unread_only=True))) == 2
     # marking the unread starred view read touches only those
-    assert store.mark_view_read(View("starred", unread_only=True)) == 2
+    assert len(store.mark_view_read(View("starred", unread_only=True))) == 2
     assert store.article_ids(View("starred", unread_only=True)) == []
     assert store.article_ids(View("unread")) == [ids[3]]
 

@@ -81,7 +81,7 @@ def test_views_order_and_state(store: Store) -> None:
     assert store.article_ids(View("starred")) == [ids[4]]
     assert len(store.article_ids(View("tag", tag="news"))) == 5
     fid = store.feed_id(URL)
-    assert store.mark_view_read(View("feed", feed_id=fid)) == 3
+    assert len(store.mark_view_read(View("feed", feed_id=fid))) == 3
     assert store.counts() == {"all": 5, "unread": 0, "starred": 1}
     art = store.get_article(ids[0])
     assert art is not None and art.enclosures[0].type == "audio/mpeg" and art.read

@@ -52,7 +52,7 @@ class ArticleActions(ReaderState):
 
     @work(exclusive=True, group="mark", exit_on_error=False)
     async def _mark_view_read(self, view: View) -> None:
-        n = await self.write(self.session.mark_view_read, view)
+        n = len(await self.write(self.session.mark_view_read, view))
         self.article_list.invalidate()
         if self.article is not None and not self.article.read:
             art = await self.off_thread(self.session.article, self.article.id)
