@@ -23,6 +23,7 @@ commands:
   import-opml FILE           add the feeds of an OPML file
   export-opml [FILE]         write subscriptions as OPML (stdout without FILE)
   compare LEFT [RIGHT]       the copy (LEFT) beside the original (RIGHT)
+  sync [--json]              two-way sync with the feed server of [sync] in config.toml
 
 files: feeds.toml and config.toml in $XDG_CONFIG_HOME/newsreader,
        the database in $XDG_DATA_HOME/newsreader
@@ -78,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--print", action="store_true", help="static side-by-side for pipes")
     mode.add_argument("--json", action="store_true", help="machine-readable result")
     c.add_argument("--width", type=int, default=None)
+
+    y = sub.add_parser("sync", help="two-way sync with the feed server ([sync] in config.toml)")
+    y.add_argument("--json", action="store_true")
     return p
 
 
@@ -99,13 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newsreader.config import ConfigError
     from newsreader.session import AddError
     from newsreader.store import StoreError
+    from newsreader.sync.base import SyncError
 
     try:
         if args.command is None:
             return _run_tui()
         handler = globals()[f"cmd_{args.command.replace('-', '_')}"]
         return int(handler(args) or 0)
-    except (ConfigError, StoreError, AddError, UsageError) as exc:
+    except (ConfigError, StoreError, AddError, UsageError, SyncError) as exc:
         return _err(str(exc))
     except KeyboardInterrupt:
         return 130
@@ -195,7 +200,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     sub = session.add(sub)
     console = _console()
     console.print(Text(f"added {clean(sub.title or sub.url)} ({clean(sub.url)})"))
-    if not args.no_fetch:
+    if session.settings.sync is not None and not args.no_fetch:
+        _push_now(session, console)  # subscribe on the server and bring its articles
+    elif not args.no_fetch:
         summary = asyncio.run(session.refresh([sub.url]))
         if summary.failures:
             msg = clean(summary.failures[0].message or "failed", 300)
@@ -212,8 +219,28 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     session = _session()
     removed = session.remove(args.key)
-    _console().print(Text(f"removed {clean(removed.title or removed.url)} ({clean(removed.url)})"))
+    console = _console()
+    console.print(Text(f"removed {clean(removed.title or removed.url)} ({clean(removed.url)})"))
+    if session.settings.sync is not None:
+        _push_now(session, console)
     return 0
+
+
+def _push_now(session, console) -> None:
+    """After add/remove with [sync]: sync now; offline, the change waits for the next sync."""
+    from rich.text import Text
+
+    from newsreader.safetext import clean
+    from newsreader.sync.base import SyncError
+
+    try:
+        result = asyncio.run(session.sync())
+    except SyncError as exc:
+        console.print(Text(f"  not synced yet ({clean(exc, 300)}); `newsreader sync` pushes it"))
+        return
+    for e in result.errors:
+        console.print(Text("  ✗ " + clean(e, 300)))
+    console.print(Text(f"  synced: {result.new_articles} new articles"))
 
 
 def _feed_dicts(session) -> list[dict]:
@@ -334,6 +361,51 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
         print(f"wrote {len(session.subscriptions)} feeds to {args.file}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
+    from newsreader.safetext import clean
+    from newsreader.sync.base import SyncError, SyncProgress
+
+    session = _session()
+    console = _console()
+    service = session.settings.sync.service if session.settings.sync else None
+    status = console.status("syncing", spinner="dots")
+    show = console.is_terminal and not args.json
+
+    def progress(p: SyncProgress) -> None:
+        if show:
+            status.update(f"syncing: {p.stage}" + (f" ({p.done})" if p.done else ""))
+
+    if show:
+        status.start()
+    try:
+        result = asyncio.run(session.sync(on_progress=progress))
+    except SyncError as exc:
+        if not args.json:
+            raise
+        print(json.dumps({"service": service, "error": str(exc), "errors": [str(exc)]}))
+        return 1
+    finally:
+        if show:
+            status.stop()
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return 0
+    console.print(
+        Text(
+            f"synced with {result.service} in {result.elapsed:.1f}s: {result.feeds} feeds, "
+            f"{result.new_articles} new articles, {result.pushed} changes pushed, "
+            f"{result.pulled} pulled, {len(result.errors)} errors"
+        )
+    )
+    for e in result.errors:
+        t = Text("  ✗ ", style="red")
+        t.append(clean(e, 300))
+        console.print(t)
     return 0
 
 

@@ -378,6 +378,19 @@ def _remove_table_text(text: str, index: int) -> str | None:
 
 
 @dataclass(slots=True)
+class SyncSettings:
+    """config.toml's [sync] table. The password is never in the file: it comes from
+    `password_command` (argv, run without a shell) or the `password_env` variable."""
+
+    service: str
+    url: str
+    user: str
+    password_command: list[str] | None = None
+    password_env: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(slots=True)
 class Settings:
     """config.toml: everything optional; unknown keys are ignored."""
 
@@ -394,6 +407,7 @@ class Settings:
     compact: bool = False
     browser: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    sync: SyncSettings | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -408,7 +422,7 @@ def load_settings(path: Path | None = None) -> Settings:
     s = Settings()
     general = dict(doc.get("general", {}), **{k: v for k, v in doc.items() if k != "keys"})
     for name in (f.name for f in fields(Settings)):
-        if name == "keys" or name not in general:
+        if name in ("keys", "sync") or name not in general:
             continue
         value = general[name]
         default = getattr(s, name)
@@ -422,4 +436,51 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. next = "j,down"')
     s.keys = {str(k): str(v) for k, v in keys.items()}
+    if "sync" in doc:
+        s.sync = _sync_settings(doc["sync"], path)
     return s
+
+
+def _sync_settings(table: Any, path: Path) -> SyncSettings:
+    import shlex
+
+    where = f"{path}: [sync]"
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where} must be a table: service = "ttrss", url = ..., user = ...')
+    if "password" in table:
+        raise ConfigError(
+            f"{where}: no `password` in the file; use password_command (e.g. "
+            '["pass", "show", "ttrss"]) or password_env (the name of a variable)'
+        )
+    for key in ("service", "url", "user"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise ConfigError(f"{where} needs `{key}` (a string)")
+    cmd = table.get("password_command")
+    if isinstance(cmd, str):
+        try:
+            cmd = shlex.split(cmd)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: password_command: {exc}") from exc
+    if cmd is not None and (
+        not isinstance(cmd, list) or not cmd or not all(isinstance(a, str) for a in cmd)
+    ):
+        raise ConfigError(f"{where}: password_command is a command line or a list of strings")
+    env = table.get("password_env")
+    if env is not None and (not isinstance(env, str) or not env.strip()):
+        raise ConfigError(f"{where}: password_env is the name of an environment variable")
+    if (cmd is None) == (env is None):
+        raise ConfigError(f"{where} needs exactly one of password_command and password_env")
+    timeout = table.get("timeout", 30.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"{where}: timeout is a number of seconds")
+    url = validate_url(table["url"])
+    if urlparse(url).scheme.lower() not in ("http", "https"):
+        raise ConfigError(f"{where}: url must be http(s), e.g. https://example.com/tt-rss/")
+    return SyncSettings(
+        service=table["service"].strip().lower(),
+        url=url,
+        user=table["user"],
+        password_command=cmd,
+        password_env=env,
+        timeout=float(timeout),
+    )

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from newsreader.fetch import Fetcher
     from newsreader.refresh import FeedDone, RefreshSummary
+    from newsreader.sync.base import ProgressCallback, Service, SyncResult
 
 
 class AddError(Exception):
@@ -55,6 +56,10 @@ class Session:
     def reload(self) -> list[Subscription]:
         """Re-read feeds.toml (it may have been edited by hand) and sync the store."""
         subs = config.load_subscriptions(self.feeds_file)
+        if self.settings.sync is not None:  # the server's feeds too (newsreader/sync/sources.py)
+            from newsreader.sync import sources
+
+            subs = sources.merge(subs, self.store, self.settings.sync.service)
         self.store.sync_subscriptions(subs)
         self._subs = subs
         return subs
@@ -76,6 +81,12 @@ class Session:
         """Append to feeds.toml (comments kept, atomic) and sync the store."""
         if self.find(sub.url) is not None:
             raise AddError(f"already subscribed to {sub.url}")
+        if self.settings.sync is not None and not config.is_local(sub.url):
+            from newsreader.sync import sources  # on the server: pushed by the next sync
+
+            sources.queue_add(self.store, self.settings.sync.service, sub)
+            self.reload()
+            return sub
         added = config.add_subscriptions([sub], self.feeds_file)
         self.reload()
         if not added:
@@ -83,6 +94,16 @@ class Session:
         return added[0]
 
     def remove(self, key: str) -> Subscription:
+        sub = self.find(key) if self.settings.sync is not None else None
+        if sub is not None and self.settings.sync is not None:
+            from newsreader.sync import sources  # unsubscribed on the server by the next sync
+
+            if sources.queue_remove(self.store, self.settings.sync.service, sub.url):
+                if any(s.url == sub.url for s in config.load_subscriptions(self.feeds_file)):
+                    config.remove_subscription(sub.url, self.feeds_file)
+                self.reload()
+                self.store.delete_feed(sub.url)
+                return sub
         removed = config.remove_subscription(key, self.feeds_file)
         self.reload()
         self.store.delete_feed(removed.url)
@@ -168,6 +189,11 @@ class Session:
         if urls:
             wanted = set(urls)
             subs = [s for s in subs if s.url in wanted]
+        if self.settings.sync is not None:  # the server fetches its feeds: see sync()
+            from newsreader.sync import sources
+
+            owned = sources.server_owned(self.store, self.settings.sync.service)
+            subs = [s for s in subs if s.url not in owned]
         return await refresh_feeds(
             subs,
             store=self.store,
@@ -179,3 +205,19 @@ class Session:
             on_done=on_done,
             force=force,
         )
+
+    async def sync(
+        self, *, on_progress: ProgressCallback | None = None, service: Service | None = None
+    ) -> SyncResult:
+        """Two-way sync with the [sync] server: subscriptions, new articles, read/starred.
+
+        Raises SyncError (one line saying what to do) when it cannot: the store is left as it
+        was, or with the steps that completed. `on_progress` gets a SyncProgress per step."""
+        from newsreader.sync import sources
+
+        try:
+            return await sources.sync(
+                self.store, self.settings.sync, on_progress=on_progress, service=service
+            )
+        finally:
+            self.reload()  # the server's feeds as far as the sync got
