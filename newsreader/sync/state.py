@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from newsreader.models import Subscription
 from newsreader.sync.base import Flag
 
-_TABLES = ("sync_feeds", "sync_articles", "sync_feed_changes")
-
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -67,17 +65,23 @@ def quiet(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def begin(conn: sqlite3.Connection, service: str, account: str) -> str | None:
-    """The cursor of `service`; another account than last time starts over (ids differ)."""
+    """The cursor of `service`. Another account than last time starts over (its ids differ;
+    the articles stay and are linked again by guid): only subscriptions queued here remain."""
     row = conn.execute(
         "SELECT account, cursor FROM sync_state WHERE service = ?", (service,)
     ).fetchone()
     if row is not None and row[0] == account:
         return str(row[1]) if row[1] is not None else None
-    for table in _TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE service = ?", (service,))
-    conn.execute(
-        "DELETE FROM sync_changes WHERE article_id NOT IN (SELECT article_id FROM sync_articles)"
-    )
+    if row is not None:
+        for table in ("sync_feeds", "sync_articles"):
+            conn.execute(f"DELETE FROM {table} WHERE service = ?", (service,))
+        conn.execute(
+            "DELETE FROM sync_feed_changes WHERE service = ? AND action != 'add'", (service,)
+        )
+        conn.execute(
+            "DELETE FROM sync_changes "
+            "WHERE article_id NOT IN (SELECT article_id FROM sync_articles)"
+        )
     conn.execute(
         "INSERT OR REPLACE INTO sync_state(service, account, cursor, last_sync) "
         "VALUES (?, ?, NULL, NULL)",

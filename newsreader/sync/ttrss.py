@@ -233,7 +233,7 @@ class TtrssService:
                 f"{self.url} refused access (HTTP {code}): the web server in front of TT-RSS "
                 "wants its own login, or blocks the API"
             )
-        if code >= 500:
+        if code >= 500 and code != 501:  # 501: a web server that takes no POST, not TT-RSS
             return f"TT-RSS at {self.url} failed (HTTP {code}): see the server's log, then retry"
         return f"{self.url} answered HTTP {code}: {self._fix}"
 
