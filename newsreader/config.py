@@ -473,7 +473,10 @@ def _sync_settings(table: Any, path: Path) -> SyncSettings:
     timeout = table.get("timeout", 30.0)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"{where}: timeout is a number of seconds")
-    url = validate_url(table["url"])
+    try:
+        url = validate_url(table["url"])
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: url: {exc}") from exc
     if urlparse(url).scheme.lower() not in ("http", "https"):
         raise ConfigError(f"{where}: url must be http(s), e.g. https://example.com/tt-rss/")
     return SyncSettings(
