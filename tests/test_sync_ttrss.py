@@ -188,7 +188,10 @@ def test_incremental_articles_since_id_and_paging(
     result = sync(session, service=service)
     assert result.new_articles == 450
     pages = [p for op, p in service.calls if op == "getHeadlines" and p.get("show_content")]
-    assert [p["skip"] for p in pages] == [0, 200, 400]  # 200 per call: the server's cap
+    # 200 per call (the server's cap); after a full page, three are asked for at once, so
+    # up to two requests go past the short page at 400 (cancelled, or answered empty).
+    skips = [p["skip"] for p in pages]
+    assert skips[:3] == [0, 200, 400] and set(skips[3:]) <= {600, 800}
     assert all(p["since_id"] == 0 and p["limit"] == 200 for p in pages)
     (count,) = session.store.conn.execute("SELECT count(*) FROM articles").fetchone()
     assert count == 450
@@ -203,7 +206,7 @@ def test_incremental_articles_since_id_and_paging(
     result = sync(session, service=service)
     assert result.new_articles == 10
     pages = [p for op, p in service.calls if op == "getHeadlines" and p.get("show_content")]
-    assert len(pages) == 1 and pages[0]["since_id"] == top
+    assert len(pages) == 1 and pages[0]["since_id"] == top  # one short page: done
     (count,) = session.store.conn.execute("SELECT count(*) FROM articles").fetchone()
     assert count == 460
 

@@ -66,12 +66,16 @@ def psql(sql: str, **params: str) -> str:
 
 
 def update_feed(remote_feed_id: int | str) -> None:
-    """Have the server fetch one feed now, as the setup script does (update.php, www-data)."""
-    subprocess.run(
+    """Have the server fetch one feed now, as the setup script does (update.php as www-data).
+    update.php refuses to run while another holds its lock file; `--task` gives each call a
+    lock file of its own, so parallel tests do not trip over each other."""
+    proc = subprocess.run(
         ["runuser", "-u", "www-data", "--", "php", str(WWW / "update.php"),
-         f"--update-feed={int(remote_feed_id)}"],
-        capture_output=True, timeout=120, check=False,
+         f"--update-feed={int(remote_feed_id)}", f"--task={secrets.randbelow(10**9)}"],
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
+    if proc.returncode != 0 or "error:" in proc.stdout:
+        raise RuntimeError(f"update.php failed: {proc.stdout.strip()} {proc.stderr.strip()}")
 
 
 def write_feed(name: str, items: int | list[dict[str, str]], *, first: int = 1) -> str:

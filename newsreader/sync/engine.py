@@ -83,7 +83,7 @@ async def run(
         report(SyncProgress("articles"))
         await _pull_articles(store, service, cursor, feeds, result, report)
         report(SyncProgress("state"))
-        await _sync_flags(store, service, result, report)
+        await _sync_flags(store, service, result, report, everything=cursor is None)
     finally:
         await service.close()
     result.elapsed = time.monotonic() - t0
@@ -359,16 +359,30 @@ def reconcile(
 
 
 async def _sync_flags(
-    store: Store, service: Service, result: SyncResult, report: ProgressCallback
+    store: Store,
+    service: Service,
+    result: SyncResult,
+    report: ProgressCallback,
+    *,
+    everything: bool = False,
 ) -> None:
+    """`everything`: this sync has just brought every server article with its flags (a first
+    sync), so the server's flags are not asked for again."""
     name = service.name
-    seen_at = time.time()  # the server's flags are read from now on
-    remote = await service.state()
     conn = store.conn
+    rows = state.synced(conn, name)
+    seen_at = time.time()  # the server's flags are read from now on
+    if everything:
+        remote = RemoteState(
+            unread={s.remote_id for s in rows if not s.read},
+            starred={s.remote_id for s in rows if s.starred},
+        )
+        seen_at = min((s.seen_at for s in rows), default=seen_at)
+    else:
+        remote = await service.state()
     plan = reconcile(
-        state.synced(conn, name), state.local_flags(conn, name), state.changes(conn, name),
-        remote, seen_at,
-    )  # fmt: skip
+        rows, state.local_flags(conn, name), state.changes(conn, name), remote, seen_at
+    )
     with store.transaction() as conn:
         state.drop_changes(conn, plan.drop)
         result.pulled += len(state.apply_server(conn, plan.apply))
