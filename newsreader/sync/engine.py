@@ -24,7 +24,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
@@ -186,15 +186,19 @@ class _Candidates:
     by_key: dict[str, int]
     by_link: dict[str, int]
     flags: dict[int, tuple[bool, bool]]
+    taken: set[int] = field(default_factory=set)
 
     def take(self, key: str | None, placeholder: str, link: str | None) -> int | None:
-        found = (key and self.by_key.get(key)) or self.by_key.get(placeholder)
-        found = found or (self.by_link.get(link) if link else None)
-        if found:
-            for d in (self.by_key, self.by_link):
-                for k in [k for k, v in d.items() if v == found]:
-                    del d[k]
-        return found or None
+        """The local article that is this server article (same guid, else same link)."""
+        for found in (
+            self.by_key.get(key) if key else None,
+            self.by_key.get(placeholder),
+            self.by_link.get(link) if link else None,
+        ):
+            if found is not None and found not in self.taken:
+                self.taken.add(found)
+                return found
+        return None
 
 
 def _candidates(store: Store, service: Service, feed_id: int) -> _Candidates:
