@@ -292,8 +292,12 @@ def test_offline_changes_are_queued_and_pushed_next_sync(
     assert session.find(later) is not None  # usable offline (fetched by newsreader meanwhile)
 
     session.settings.sync = online
-    result = sync(session)
+    stages: list[tuple[str, int]] = []
+    result = sync(session, on_progress=lambda p: stages.append((p.stage, p.done)))
     assert result.pushed == 4  # three flags and one subscription
+    order = [st for st, _ in stages]
+    assert order[:4] == ["login", "subscriptions", "articles", "articles"]
+    assert order[-1] == "done" and "state" in order and "push" in order
     on_server = server_flags(other, fid)
     assert on_server == {"Item 1": (True, False), "Item 2": (True, False), "Item 3": (False, True)}
     assert later in other.feeds()
