@@ -418,8 +418,10 @@ class TtrssService:
         return out
 
     async def state(self) -> RemoteState:
-        unread = await self._ids(feed_id=-4, view_mode="unread")
-        starred = await self._ids(feed_id=-1, view_mode="all_articles")
+        unread, starred = await asyncio.gather(
+            self._ids(feed_id=-4, view_mode="unread"),
+            self._ids(feed_id=-1, view_mode="all_articles"),
+        )
         return RemoteState(unread=unread, starred=starred)
 
     async def set_flag(self, ids: list[str], flag: Flag, value: bool) -> None:
