@@ -154,6 +154,16 @@ def test_subscriptions_both_ways(session: Session, account: Account, other: Api)
     assert result.new_articles == 3  # the server fetched it right away (updateFeed)
     assert not (session.feeds_file.read_text().count(url_b))  # the server's, not feeds.toml's
 
+    # A tag the server has no category for: subscribed uncategorized, and said so.
+    url_c = write_feed(name_for(account, "c"), 1)
+    session.add(Subscription(url=url_c, tags=["nosuch"]))
+    result = sync(session)
+    assert result.errors == [
+        f"{url_c} is uncategorized on the server: no category named nosuch there (its API "
+        "cannot create one); create it in TT-RSS, move the feed"
+    ]
+    other("unsubscribeFeed", feed_id=other.feeds()[url_c]["id"])
+
     # Removed here: unsubscribed on the server.
     session.remove(url_a)
     sync(session)

@@ -117,6 +117,12 @@ async def _push_feeds(store: Store, service: Service, result: SyncResult) -> Non
             state.map_feed(conn, name, feed_id, remote.id, change.title, remote.category)
             state.drop_feed_change(conn, name, change.url)
         result.pushed += 1
+        if change.tags and remote.category is None:
+            tags = ", ".join(clean(t, 50) for t in change.tags)
+            result.errors.append(
+                f"{clean(change.url, 200)} is uncategorized on the server: no category named "
+                f"{tags} there (its API cannot create one); create it in TT-RSS, move the feed"
+            )
 
 
 async def _pull_feeds(store: Store, service: Service, result: SyncResult) -> dict[str, int]:
