@@ -484,6 +484,19 @@ def _remove_table_text(text: str, index: int) -> str | None:
 
 
 @dataclass(slots=True)
+class SyncSettings:
+    """config.toml's [sync] table. The password is never in the file: it comes from
+    `password_command` (argv, run without a shell) or the `password_env` variable."""
+
+    service: str
+    url: str
+    user: str
+    password_command: list[str] | None = None
+    password_env: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(slots=True)
 class Settings:
     """config.toml: everything optional; unknown keys are ignored."""
 
@@ -505,6 +518,7 @@ class Settings:
     ignore: list[str] = field(default_factory=list)  # killfile: articles matching are hidden
     pipe_command: list[str] = field(default_factory=list)  # argv; the article goes to stdin
     pipe_timeout: float = 60.0  # seconds a non-interactive pipe may run
+    sync: SyncSettings | None = None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -519,7 +533,7 @@ def load_settings(path: Path | None = None) -> Settings:
     s = Settings()
     general = dict(doc.get("general", {}), **{k: v for k, v in doc.items() if k != "keys"})
     for name in (f.name for f in fields(Settings)):
-        if name == "keys" or name not in general:
+        if name in ("keys", "sync") or name not in general:
             continue
         value = general[name]
         default = getattr(s, name)
@@ -541,6 +555,8 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(f'{path}: [keys] maps binding ids to keys, e.g. next = "j,down"')
     s.keys = {str(k): str(v) for k, v in keys.items()}
     _check_lists(s, path, text)
+    if "sync" in doc:
+        s.sync = _sync_settings(doc["sync"], path)
     return s
 
 
@@ -568,3 +584,51 @@ def _check_lists(s: Settings, path: Path, text: str) -> None:
         raise ConfigError(
             f'{path}: `pipe_command` is a program and its arguments, e.g. ["less", "-R"]'
         )
+
+
+def _sync_settings(table: Any, path: Path) -> SyncSettings:
+    import shlex
+
+    where = f"{path}: [sync]"
+    if not isinstance(table, dict):
+        raise ConfigError(f'{where} must be a table: service = "ttrss", url = ..., user = ...')
+    if "password" in table:
+        raise ConfigError(
+            f"{where}: no `password` in the file; use password_command (e.g. "
+            '["pass", "show", "ttrss"]) or password_env (the name of a variable)'
+        )
+    for key in ("service", "url", "user"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise ConfigError(f"{where} needs `{key}` (a string)")
+    cmd = table.get("password_command")
+    if isinstance(cmd, str):
+        try:
+            cmd = shlex.split(cmd)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: password_command: {exc}") from exc
+    if cmd is not None and (
+        not isinstance(cmd, list) or not cmd or not all(isinstance(a, str) for a in cmd)
+    ):
+        raise ConfigError(f"{where}: password_command is a command line or a list of strings")
+    env = table.get("password_env")
+    if env is not None and (not isinstance(env, str) or not env.strip()):
+        raise ConfigError(f"{where}: password_env is the name of an environment variable")
+    if (cmd is None) == (env is None):
+        raise ConfigError(f"{where} needs exactly one of password_command and password_env")
+    timeout = table.get("timeout", 30.0)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"{where}: timeout is a number of seconds")
+    try:
+        url = validate_url(table["url"])
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: url: {exc}") from exc
+    if urlparse(url).scheme.lower() not in ("http", "https"):
+        raise ConfigError(f"{where}: url must be http(s), e.g. https://example.com/tt-rss/")
+    return SyncSettings(
+        service=table["service"].strip().lower(),
+        url=url,
+        user=table["user"],
+        password_command=cmd,
+        password_env=env,
+        timeout=float(timeout),
+    )

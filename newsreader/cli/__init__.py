@@ -22,6 +22,7 @@ commands:
   export-opml [FILE]         write subscriptions as OPML (stdout without FILE)
   compare LEFT [RIGHT]       the copy (LEFT) beside the original (RIGHT)
   stories [--json]           the same story from several feeds, grouped
+  sync [--json]              two-way sync with the feed server of [sync] in config.toml
 
 files: feeds.toml and config.toml in $XDG_CONFIG_HOME/newsreader,
        the database in $XDG_DATA_HOME/newsreader
@@ -79,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true")
     st.add_argument("--limit", type=int, default=None)
     st.add_argument("--rebuild", action="store_true", help="cluster the whole store again")
+
+    y = sub.add_parser("sync", help="two-way sync with the feed server ([sync] in config.toml)")
+    y.add_argument("--json", action="store_true")
     return p
 
 

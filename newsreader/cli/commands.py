@@ -104,6 +104,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         line = f"added {clean(sub.title or sub.url)} ({clean(sub.url)})"
         if args.no_fetch:
             return line
+        if session.sync_configured:  # subscribe on the server and bring its articles
+            return f"{line}\n{await _push_now(session)}"
         summary = await session.refresh([sub.url])
         if summary.failures:
             msg = clean(summary.failures[0].message or "failed", 300)
@@ -115,9 +117,25 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    removed = Session.open().remove(args.key)
-    console().print(Text(f"removed {clean(removed.title or removed.url)} ({clean(removed.url)})"))
+    session = Session.open()
+    removed = session.remove(args.key)
+    out = console()
+    out.print(Text(f"removed {clean(removed.title or removed.url)} ({clean(removed.url)})"))
+    if session.sync_configured:
+        out.print(Text(run(session, lambda: _push_now(session))))
     return 0
+
+
+async def _push_now(session: Session) -> str:
+    """After add/remove with [sync]: sync now; offline, the change waits for the next sync."""
+    from newsreader.sync.base import SyncError
+
+    try:
+        result = await session.sync()
+    except SyncError as exc:
+        return f"  not synced yet ({clean(str(exc), 300)}); `newsreader sync` pushes it"
+    lines = ["  ✗ " + clean(e, 300) for e in result.errors]
+    return "\n".join([*lines, f"  synced: {result.new_articles} new articles"])
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -248,4 +266,46 @@ def cmd_stories(args: argparse.Namespace) -> int:
             line.append(clean(a.feed or "", 30))
             line.append("  " + clean(a.title, 80), style="dim" if a.role == "copy" else "")
             out_console.print(line)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from newsreader.sync.base import SyncError, SyncProgress
+
+    session = Session.open()
+    out = console()
+    service = session.settings.sync.service if session.settings.sync else None
+    status = out.status("syncing", spinner="dots")
+    show = out.is_terminal and not args.json
+
+    def progress(p: SyncProgress) -> None:
+        if show:
+            status.update(f"syncing: {p.stage}" + (f" ({p.done})" if p.done else ""))
+
+    if show:
+        status.start()
+    try:
+        result = run(session, lambda: session.sync(on_progress=progress))
+    except SyncError as exc:
+        if not args.json:
+            raise
+        print(json.dumps({"service": service, "error": str(exc), "errors": [str(exc)]}))
+        return 1
+    finally:
+        if show:
+            status.stop()
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return 0
+    out.print(
+        Text(
+            f"synced with {result.service} in {result.elapsed:.1f}s: {result.feeds} feeds, "
+            f"{result.new_articles} new articles, {result.pushed} changes pushed, "
+            f"{result.pulled} pulled, {len(result.errors)} errors"
+        )
+    )
+    for e in result.errors:
+        t = Text("  ✗ ", style="red")
+        t.append(clean(e, 300))
+        out.print(t)
     return 0

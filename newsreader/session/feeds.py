@@ -42,6 +42,12 @@ class FeedUseCases(SessionBase):
         """Append to feeds.toml (comments kept, atomic) and sync the store."""
         if self.find(sub.url) is not None:
             raise AddError(f"already subscribed to {sub.url}")
+        if self.settings.sync is not None and not config.is_local(sub.url):
+            from newsreader.sync import sources  # on the server: pushed by the next sync
+
+            sources.queue_add(self.store, self.settings.sync.service, sub)
+            self.reload()
+            return sub
         added = config.add_subscriptions([sub], self.feeds_file)
         self.reload()
         if not added:
@@ -49,7 +55,18 @@ class FeedUseCases(SessionBase):
         return added[0]
 
     def remove(self, key: str) -> Subscription:
-        """Remove a feed (by URL or title) from feeds.toml and its articles from the store."""
+        """Remove a feed (by URL or title) from feeds.toml (or, with [sync], from the server at
+        the next sync) and its articles from the store."""
+        sub = self.find(key) if self.settings.sync is not None else None
+        if sub is not None and self.settings.sync is not None:
+            from newsreader.sync import sources  # unsubscribed on the server by the next sync
+
+            if sources.queue_remove(self.store, self.settings.sync.service, sub.url):
+                if any(s.url == sub.url for s in config.load_subscriptions(self.feeds_file)):
+                    config.remove_subscription(sub.url, self.feeds_file)
+                self.reload()
+                self.store.delete_feed(sub.url)
+                return sub
         removed = config.remove_subscription(key, self.feeds_file)
         self.reload()
         self.store.delete_feed(removed.url)
@@ -142,6 +159,11 @@ class FeedUseCases(SessionBase):
         if urls:
             wanted = set(urls)
             subs = [s for s in subs if s.url in wanted]
+        if self.settings.sync is not None:  # the server fetches its feeds: see sync()
+            from newsreader.sync import sources
+
+            owned = sources.server_owned(self.store, self.settings.sync.service)
+            subs = [s for s in subs if s.url not in owned]
         return await refresh_feeds(
             subs,
             store=self.store,

@@ -157,6 +157,78 @@ MIGRATIONS: list[str] = [
         published DESC, id DESC, feed_id, read, starred, hidden, link
     );
     """,
+    # 5: sync with a feed server (newsreader/sync/state.py holds the SQL that uses these).
+    # Server ids of feeds and articles with the server state last seen; local read/star
+    # changes of synced articles queued by triggers (whatever code makes them) until pushed;
+    # subscriptions to push; the cursor (TT-RSS: since_id). `sync_quiet` holds a row while the
+    # engine applies server state, so that those updates are not queued back.
+    """
+    CREATE TABLE sync_feeds(
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        service TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        title TEXT,
+        category TEXT,
+        UNIQUE(service, remote_id)
+    );
+    CREATE TABLE sync_articles(
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        service TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        remote_read INTEGER NOT NULL,
+        remote_starred INTEGER NOT NULL,
+        seen_at REAL NOT NULL,
+        UNIQUE(service, remote_id)
+    );
+    CREATE TABLE sync_changes(
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        changed_at REAL NOT NULL,
+        PRIMARY KEY(article_id, field)
+    ) WITHOUT ROWID;
+    CREATE TABLE sync_feed_changes(
+        service TEXT NOT NULL,
+        url TEXT NOT NULL,
+        action TEXT NOT NULL,
+        remote_id TEXT,
+        title TEXT,
+        tags TEXT NOT NULL DEFAULT '[]',
+        changed_at REAL NOT NULL,
+        PRIMARY KEY(service, url)
+    );
+    CREATE TABLE sync_state(
+        service TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        cursor TEXT,
+        last_sync REAL
+    );
+    CREATE TABLE sync_quiet(x INTEGER);
+    CREATE TRIGGER sync_read_changed AFTER UPDATE OF read ON articles
+    WHEN old.read IS NOT new.read AND NOT EXISTS (SELECT 1 FROM sync_quiet)
+        AND EXISTS (SELECT 1 FROM sync_articles WHERE article_id = new.id)
+    BEGIN
+        INSERT OR REPLACE INTO sync_changes(article_id, field, value, changed_at)
+        VALUES (new.id, 'read', new.read, (julianday('now') - 2440587.5) * 86400.0);
+    END;
+    CREATE TRIGGER sync_starred_changed AFTER UPDATE OF starred ON articles
+    WHEN old.starred IS NOT new.starred AND NOT EXISTS (SELECT 1 FROM sync_quiet)
+        AND EXISTS (SELECT 1 FROM sync_articles WHERE article_id = new.id)
+    BEGIN
+        INSERT OR REPLACE INTO sync_changes(article_id, field, value, changed_at)
+        VALUES (new.id, 'starred', new.starred, (julianday('now') - 2440587.5) * 86400.0);
+    END;
+    CREATE TRIGGER sync_adopt_guid BEFORE INSERT ON articles
+    WHEN new.link IS NOT NULL AND new.guid NOT LIKE 'sync:%' AND EXISTS (
+        SELECT 1 FROM articles WHERE link = new.link AND feed_id = new.feed_id
+        AND guid LIKE 'sync:%')
+    BEGIN
+        UPDATE articles SET guid = new.guid WHERE id = (
+            SELECT id FROM articles WHERE link = new.link AND feed_id = new.feed_id
+            AND guid LIKE 'sync:%' LIMIT 1);
+        SELECT RAISE(IGNORE);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

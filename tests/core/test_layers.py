@@ -57,6 +57,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "textual", "newsreader.ui", "newsreader.sources", "newsreader.session",
         "newsreader.refresh", "newsreader.cli",
     ),
+    "newsreader.sync": ("textual", "newsreader.ui", "newsreader.session", "newsreader.cli"),
     "newsreader.refresh": ("textual", "newsreader.ui", "newsreader.session", "newsreader.cli"),
     "newsreader.session": ("textual", "newsreader.ui", "newsreader.cli"),
 }  # fmt: skip
