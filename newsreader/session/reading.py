@@ -84,6 +84,10 @@ class Reading(SessionBase):
         self.store.set_starred(article_id, not art.starred)
         return not art.starred
 
+    def unread_among(self, ids: Sequence[int]) -> set[int]:
+        """Which of `ids` are unread (to find the next unread article of a list)."""
+        return {r.id for r in self.store.rows_by_ids(ids) if not r.read}
+
     def mark_view_read(self, view: View) -> list[int]:
         """Mark every article of a view read; the ids that were unread (to undo it)."""
         return self.store.mark_view_read(view)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
+from newsreader.ui.screens.dialogs import ConfirmDialog
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.main import MainScreen
 from newsreader.ui.widgets.article_list import ArticleList
@@ -125,8 +126,24 @@ async def test_mark_star_and_counts(tmp_path: Path) -> None:
         pane = screen.query_one(FeedPane)
         starred = next(e for e in pane.entries if e.label == "Starred")
         assert starred.count == 1
-        # A marks the whole view read
+        # A marks the whole view read: on All it asks first, and u undoes it
         await pilot.press("A")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert store.counts()["unread"] == 12
+        await pilot.press("A")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert store.counts()["unread"] == 0
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert store.counts()["unread"] == 12
+        await pilot.press("A")
+        await settle(app, pilot)
+        await pilot.press("y")
         await settle(app, pilot)
         assert store.counts()["unread"] == 0
         await pilot.pause(0.4)

@@ -8,7 +8,7 @@ import pytest
 
 from newsreader.query import View
 from newsreader.ui.app import NewsReaderApp
-from newsreader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, SearchDialog
+from newsreader.ui.screens.dialogs import AddFeedDialog, ConfirmDialog, PromptDialog
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane
@@ -170,7 +170,7 @@ async def test_search_shows_a_virtual_entry(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("slash")
         await pilot.pause()
-        assert isinstance(app.screen, SearchDialog)
+        assert isinstance(app.screen, PromptDialog)
         await pilot.press(*"Story 3")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -185,7 +185,7 @@ async def test_search_shows_a_virtual_entry(tmp_path: Path) -> None:
         # an empty search removes the entry and goes back to All
         await pilot.press("slash")
         await pilot.pause()
-        app.screen.query_one("#query").value = ""
+        app.screen.query_one("#prompt").value = ""
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen.view == View("all")

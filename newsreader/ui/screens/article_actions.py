@@ -1,4 +1,5 @@
-"""Actions on articles: read/star state, next unread, browser, copy, full text, compare.
+"""Actions on articles: read/star state, mark all read and undo, next unread (wrapping),
+next/previous article, full text, compare.
 
 Each action asks the session and shows the result; writes go through `MainScreen.write` (the
 writer thread), failures end as notifications (the screen's worker-error backstop).
@@ -6,27 +7,15 @@ writer thread), failures end as notifications (the screen's worker-error backsto
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from textual import work
 
-from newsreader.errors import UserError
 from newsreader.query import View
 from newsreader.text.safetext import clean
-from newsreader.text.urls import is_web_url
-from newsreader.ui.errors import report
 from newsreader.ui.screens.reader import ReaderState
 
 
 class ArticleActions(ReaderState):
     # ------------------------------------------------------------------ state
-    def _changed(self, article_id: int, **changes: Any) -> None:
-        self.article_list.update_row(article_id, **changes)
-        if self.article is not None and self.article.id == article_id:
-            self.article = replace(self.article, **changes)
-        self.schedule_counts()
-
     def action_toggle_read(self) -> None:
         aid = self.current_article_id()
         if aid is not None:
@@ -48,119 +37,131 @@ class ArticleActions(ReaderState):
             self.notify("Starred" if state else "Star removed", timeout=2)
 
     def action_mark_all_read(self) -> None:
-        self._mark_view_read(self.view)
+        """A on a feed marks it read at once; on All, Unread, a tag, a search or a query it
+        asks first. Either way `u` undoes it."""
+        view = self.view
+        if view.kind == "feed":
+            self._mark_view_read(view)
+            return
+        from newsreader.ui.screens.dialogs import ConfirmDialog
+
+        n = len(self.article_list.ids)
+        question = (
+            f"Mark every article of “{clean(self.view_label, 100)}” read?\n"
+            f"The list shows {n} article{'s' if n != 1 else ''}; u undoes it."
+        )
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self._mark_view_read(view)
+
+        self.app.push_screen(ConfirmDialog(question), done)
 
     @work(exclusive=True, group="mark", exit_on_error=False)
     async def _mark_view_read(self, view: View) -> None:
-        n = len(await self.write(self.session.mark_view_read, view))
-        self.article_list.invalidate()
-        if self.article is not None and not self.article.read:
-            art = await self.off_thread(self.session.article, self.article.id)
-            if art is not None:
-                self.article = art
-        self.schedule_counts(0)
-        self.notify(f"Marked {n} article{'s' if n != 1 else ''} read", timeout=3)
+        ids = await self.write(self.session.mark_view_read, view)
+        self.undo_ids = ids
+        self._after_bulk_change()
+        n = len(ids)
+        undo = "; u undoes it" if ids else ""
+        self.notify(f"Marked {n} article{'s' if n != 1 else ''} read{undo}", timeout=4)
 
-    # ------------------------------------------------------------------ next / previous unread
+    def action_undo(self) -> None:
+        if not self.undo_ids:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        ids, self.undo_ids = self.undo_ids, []
+        self._undo(ids)
+
+    @work(exclusive=True, group="mark", exit_on_error=False)
+    async def _undo(self, ids: list[int]) -> None:
+        await self.write(self.session.set_read, ids, False)
+        self._after_bulk_change()
+        self.notify(f"{len(ids)} article{'s' if len(ids) != 1 else ''} unread again", timeout=3)
+
+    def _after_bulk_change(self) -> None:
+        self.article_list.invalidate()
+        if self.article is not None:
+            self._reload_article(self.article.id)
+        self.schedule_counts(0)
+
+    @work(group="state", exit_on_error=False)
+    async def _reload_article(self, article_id: int) -> None:
+        art = await self.off_thread(self.session.article, article_id)
+        if art is not None and self.article is not None and self.article.id == art.id:
+            self.article = art
+
+    # ------------------------------------------------------------------ next / previous
     def action_next_unread(self) -> None:
         self._jump_unread(True)
 
     def action_previous_unread(self) -> None:
         self._jump_unread(False)
 
+    def _start(self, forward: bool) -> int:
+        """Where a jump starts: the cursor, or just before/after it when the open article is
+        not the highlighted one (so that article itself counts)."""
+        lst = self.article_list
+        if self.article is not None and lst.current_id != self.article.id:
+            return lst.cursor - 1 if forward else lst.cursor + 1
+        return lst.cursor
+
     @work(exclusive=True, group="jump", exit_on_error=False)
     async def _jump_unread(self, forward: bool) -> None:
         lst = self.article_list
         ids = lst.ids
-        unread = set(await self.off_thread(self.session.article_ids, View("unread")))
+        start = self._start(forward)
+        order = range(start + 1, len(ids)) if forward else range(start - 1, -1, -1)
+        found = await self._first_unread(ids, list(order))
+        wrapped = False
+        if found is None and forward:  # newsboat's n: wrap to the top
+            found = await self._first_unread(ids, list(range(0, max(start + 1, 0))))
+            wrapped = found is not None
         if lst.ids is not ids:
+            return  # the list changed meanwhile
+        if found is None:
+            where = "in this view" if forward else "above"
+            self.notify(f"No unread articles {where}", timeout=3)
             return
-        start = lst.cursor
-        if self.article is not None and lst.current_id != self.article.id:
-            start = lst.cursor - 1 if forward else lst.cursor + 1
-        indexes = range(start + 1, len(ids)) if forward else range(start - 1, -1, -1)
-        for i in indexes:
-            if ids[i] in unread:
-                lst.move_to(i)
-                self.open_article(ids[i])
-                return
-        where = "below" if forward else "above"
-        self.notify(f"No unread articles {where} in this view", timeout=3)
+        lst.move_to(found)
+        self.open_article(ids[found])
+        if wrapped:
+            self.notify("No unread articles below: wrapped to the top", timeout=3)
 
-    # ------------------------------------------------------------------ links
-    def _link(self) -> tuple[int, str] | None:
-        aid = self.current_article_id()
-        if aid is None:
-            self.notify("No article selected", severity="warning", timeout=3)
-            return None
-        try:
-            return aid, self.session.web_link(aid)
-        except UserError as exc:
-            msg = clean(str(exc), 300)
-            self.notify(msg[:1].upper() + msg[1:], severity="warning", timeout=3)
-            return None
+    async def _first_unread(self, ids: list[int], order: list[int]) -> int | None:
+        """The first index of `order` whose article is unread, asked 500 at a time."""
+        for k in range(0, len(order), 500):
+            chunk = order[k : k + 500]
+            unread = await self.off_thread(self.session.unread_among, [ids[i] for i in chunk])
+            for i in chunk:
+                if ids[i] in unread:
+                    return i
+        return None
 
-    def action_open_browser(self) -> None:
-        got = self._link()
-        if got is None:
+    def action_next_article(self) -> None:
+        self._step(1)
+
+    def action_previous_article(self) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        """J / K: open the next / previous article of the list, read or not."""
+        lst = self.article_list
+        if not lst.ids:
             return
-        aid, url = got
-        self._open_url(url)
-        self._mark_read(aid)
-
-    @work(group="state", exit_on_error=False)
-    async def _mark_read(self, article_id: int) -> None:
-        await self.write(self.session.set_read, [article_id], True)
-        self._changed(article_id, read=True)
-
-    @work(thread=True, group="browser", exit_on_error=False)
-    def _open_url(self, url: str) -> None:
-        import webbrowser
-
-        browser = self.session.settings.browser
-        try:
-            ok = webbrowser.get(browser).open(url) if browser else webbrowser.open(url)
-        except Exception as exc:  # webbrowser.Error, OSError: no browser, bad command
-            ok = False
-            msg = clean(f"could not start the browser: {exc}", 300)
-        else:
-            msg = "no browser found: set `browser` in config.toml"
-        if not ok:
-            self.app.call_from_thread(self.notify, msg, severity="error", markup=False)
-
-    def action_copy_link(self) -> None:
-        got = self._link()
-        if got is not None:
-            self.app.copy_to_clipboard(got[1])
-            self.notify("Link copied", timeout=2)
+        base = self._start(delta > 0)
+        target = base + delta
+        if not 0 <= target < len(lst.ids):
+            self.notify("No more articles " + ("below" if delta > 0 else "above"), timeout=2)
+            return
+        lst.move_to(target)
+        self.open_article(lst.ids[target])
 
     # ------------------------------------------------------------------ full text
     def action_full_text(self) -> None:
         aid = self.current_article_id()
         if aid is not None:
-            self._full_text(aid)
-
-    @work(exclusive=True, group="fulltext", exit_on_error=False)
-    async def _full_text(self, article_id: int) -> None:
-        art = await self.off_thread(self.session.article, article_id)
-        if art is None:
-            return
-        if art.full_text:
-            if self.article is None or self.article.id != art.id:
-                self.open_article(art.id)
-            else:
-                self.article_view.show_full = not self.article_view.show_full
-            return
-        if not is_web_url(art.link):
-            self.notify("This article has no web page to fetch", severity="warning", timeout=3)
-            return
-        self.notify("Fetching the full text…", timeout=2)
-        try:
-            await self.session.fetch_full_text(article_id)
-        except UserError as exc:  # no web page, a fetch error, no text on the page
-            report(self, exc, severity="warning")
-            return
-        self.open_article(article_id)
+            self.fetch_full_text(aid)
 
     # ------------------------------------------------------------------ compare
     def action_compare(self) -> None:

@@ -141,22 +141,25 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class SearchDialog(ModalScreen[str | None]):
-    DEFAULT_CSS = DIALOG_CSS % "SearchDialog"
+class PromptDialog(ModalScreen[str | None]):
+    """One line of text: Enter gives it, Esc cancels (None)."""
+
+    DEFAULT_CSS = DIALOG_CSS % "PromptDialog"
     BINDINGS = [CANCEL]
 
-    def __init__(self, initial: str = "") -> None:
+    def __init__(self, title: str, initial: str = "", *, placeholder: str = "", hint: str = ""):
         super().__init__()
+        self.title_text = title
         self.initial = initial
+        self.placeholder = placeholder
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Search all articles (title, author, text)", classes="dialog-title")
-            yield Input(value=self.initial, placeholder='words or "a phrase"', id="query")
-            yield Label(
-                "Enter searches; an empty search removes the Search entry.",
-                classes="dialog-message",
-            )
+            yield Static(Text(self.title_text), classes="dialog-title", markup=False)
+            yield Input(value=self.initial, placeholder=self.placeholder, id="prompt")
+            if self.hint:
+                yield Static(Text(self.hint), classes="dialog-message", markup=False)
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -164,3 +167,13 @@ class SearchDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def search_dialog(initial: str = "") -> PromptDialog:
+    return PromptDialog(
+        "Search all articles (title, author, text), or a query",
+        initial,
+        placeholder='words, "a phrase", or title ~ vote and age < 2d',
+        hint="Enter searches; text with a field test (or starting with ?) is a query; "
+        "an empty search removes the Search entry.",
+    )

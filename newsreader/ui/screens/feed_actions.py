@@ -1,4 +1,4 @@
-"""Actions on feeds: refresh (never blocking), add, remove, search."""
+"""Actions on feeds: refresh and sync (never blocking), add, remove, search."""
 
 from __future__ import annotations
 
@@ -13,11 +13,7 @@ from newsreader.ui.screens.reader import ReaderState
 
 if TYPE_CHECKING:
     from newsreader.models import FeedDone
-    from newsreader.ui.screens.main import MainScreen
-
-    _Base = MainScreen
-else:
-    _Base = object
+    from newsreader.sync.base import SyncProgress
 
 
 class FeedActions(ReaderState):
@@ -26,7 +22,9 @@ class FeedActions(ReaderState):
             return
         settings = self.session.settings
         if settings.refresh_on_start:
-            self.call_after_refresh(self.action_refresh_all)
+            self.call_after_refresh(self.action_refresh_all)  # a sync follows it
+        elif self.session.sync_configured:
+            self.call_after_refresh(self._sync)
         minutes = settings.refresh_interval_minutes or 0
         if minutes > 0:
             self.set_interval(minutes * 60, self._auto_tick)
@@ -48,6 +46,8 @@ class FeedActions(ReaderState):
             self.notify("Highlight a feed to refresh it (R refreshes all)", timeout=3)
             return
         self._refresh(urls)
+        if self.session.sync_configured:
+            self._sync()  # the server fetches its own feeds: a sync brings what they have
 
     def _urls_for_view(self) -> list[str]:
         view = self.view
@@ -100,6 +100,41 @@ class FeedActions(ReaderState):
             self.notify(text, severity="warning", timeout=4, markup=False)
         else:
             self.notify(text, timeout=4, markup=False)
+        if urls is None and self.session.sync_configured:
+            self._sync()
+
+    # ------------------------------------------------------------------ sync
+    @work(exclusive=True, group="sync", exit_on_error=False)
+    async def _sync(self) -> None:
+        """Two-way sync with the [sync] server; the status line shows each step. A failure is
+        one warning: the app goes on with the local store."""
+        from newsreader.errors import UserError
+        from newsreader.ui.errors import report
+
+        def progress(p: SyncProgress) -> None:
+            if not self.refreshing:
+                self.status.say(f"Syncing: {p.stage}" + (f" ({p.done})" if p.done else "") + "…")
+
+        progress_start = "Syncing with the server…"
+        if not self.refreshing:
+            self.status.say(progress_start)
+        try:
+            result = await self.session.sync(on_progress=progress)
+        except UserError as exc:
+            report(self, UserError(f"sync: {exc}"), severity="warning")
+            return
+        finally:
+            self._say_idle()
+        self.schedule_counts(0)
+        self.schedule_view_reload(0.05)
+        text = (
+            f"Synced: {result.new_articles} new, {result.pushed} changes pushed, "
+            f"{result.pulled} pulled"
+        )
+        if result.errors:
+            text += f"; {len(result.errors)} problem(s): {clean(result.errors[0], 200)}"
+        self.notify(text, severity="warning" if result.errors else "information", timeout=5,
+                    markup=False)  # fmt: skip
 
     def _show_progress(self) -> None:
         failed = f", {self._failed} failed" if self._failed else ""
@@ -162,18 +197,27 @@ class FeedActions(ReaderState):
 
     # ------------------------------------------------------------------ search
     def action_search(self) -> None:
-        from newsreader.ui.screens.dialogs import SearchDialog
+        from newsreader.ui.screens.dialogs import search_dialog
 
-        self.app.push_screen(SearchDialog(self.search_query or ""), self._searched)
+        self.app.push_screen(search_dialog(self.search_query or ""), self._searched)
 
     def _searched(self, query: str | None) -> None:
+        from newsreader.query import QueryError
+
         if query is None:
             return
         query = query.strip()
-        self.search_query = query or None
-        self._apply_counts(self.feeds, self.counts)
         if not query:
+            self.search_query = self.search_view = None
+            self._apply_counts(self.feeds, self.counts)
             self.show_view(View("all"))
             return
-        self.show_view(View("search", query=query))
+        try:
+            view = self.session.search_view(query)
+        except QueryError as exc:
+            self.notify(f"Bad query: {clean(str(exc), 300)}", severity="error", markup=False)
+            return
+        self.search_query, self.search_view = query, view
+        self._apply_counts(self.feeds, self.counts)
+        self.show_view(view)
         self.article_list.focus()

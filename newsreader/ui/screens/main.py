@@ -1,7 +1,8 @@
 """The main screen: feed pane, article list, article pane, and the keys that drive them.
 
 The state and its helpers are `ReaderState` (screens/reader.py); the actions are
-`ArticleActions` and `FeedActions`; this class lays the panes out and handles their messages.
+`ArticleActions`, `ReadingTools` and `FeedActions`; this class lays the panes out and
+handles their messages.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen
 from newsreader.ui.screens.article_actions import ArticleActions
 from newsreader.ui.screens.feed_actions import FeedActions
 from newsreader.ui.screens.reader import ReaderState
+from newsreader.ui.screens.reading_tools import ReadingTools
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane
@@ -29,7 +31,7 @@ from newsreader.ui.widgets.status import StatusLine
 WIDE = 150  # columns from which the three panes sit side by side
 
 
-class MainScreen(ArticleActions, FeedActions):
+class MainScreen(ArticleActions, ReadingTools, FeedActions):
     BINDINGS = [*APP[:2], *SCREEN]  # ? and q first, so the footer always shows them
     AUTO_FOCUS = "#articles"
 
@@ -56,6 +58,7 @@ class MainScreen(ArticleActions, FeedActions):
         self.query_one("#feeds").border_title = "Feeds"
         self.article_view.border_title = "Article"
         # Paint the cached articles at once: the first queries run right here.
+        self.queries = self.session.query_feed_counts()
         self._apply_counts(self.session.feeds(), self.session.counts())
         self.article_list.set_ids(self.session.article_ids(self.view))
         self._title_list()

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from time import monotonic
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -22,14 +23,19 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from newsreader.errors import UserError
 from newsreader.models import Article, FeedRow
 from newsreader.query import View
 from newsreader.session import Session
-from newsreader.ui.errors import ShowsWorkerErrors
+from newsreader.text.urls import is_web_url
+from newsreader.ui.errors import ShowsWorkerErrors, report
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane, build_entries
 from newsreader.ui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from newsreader.query.feeds import QueryFeedCount
 
 T = TypeVar("T")
 
@@ -53,7 +59,11 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         self.feeds_auto_refresh = auto_refresh
         self.feeds: list[FeedRow] = []
         self.counts: dict[str, int] = {}
-        self.search_query: str | None = None
+        self.search_query: str | None = None  # what was typed in `/`
+        self.search_view: View | None = None  # what it shows (a word search or a query)
+        self.queries: list[QueryFeedCount] = []  # the [[query]] feeds with their counts
+        self.undo_ids: list[int] = []  # the articles the last "mark all read" marked
+        self.sort = "date"  # the list's order: date, feed or title (t cycles)
         self.view_label = "All"
         self.view_error: str | None = None
         self._counts_timer: Timer | None = None
@@ -117,7 +127,7 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="view", exit_on_error=False)
     async def _load_view(self, view: View, keep: int | None) -> None:
-        ids = await self.off_thread(self.session.article_ids, view)
+        ids = await self.off_thread(self.session.article_ids, replace(view, sort=self.sort))
         if view != self.view:
             return
         lst = self.article_list
@@ -153,7 +163,8 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
     def _title_list(self) -> None:
         n = len(self.article_list.ids)
         # a Text, so a feed title is never read as markup
-        self.article_list.border_title = Text(f"{self.view_label} ({n})")
+        order = "" if self.sort == "date" else f", by {self.sort}"
+        self.article_list.border_title = Text(f"{self.view_label} ({n}{order})")
 
     # ------------------------------------------------------------------ state: counts
     def schedule_counts(self, delay: float = 0.25) -> None:
@@ -167,16 +178,17 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="counts", exit_on_error=False)
     async def _reload_counts(self) -> None:
-        def query() -> tuple[list[FeedRow], dict[str, int]]:
-            return self.session.feeds(), self.session.counts()
+        def query() -> tuple[list[FeedRow], dict[str, int], list[QueryFeedCount]]:
+            return self.session.feeds(), self.session.counts(), self.session.query_feed_counts()
 
-        feeds, counts = await self.off_thread(query)
+        feeds, counts, self.queries = await self.off_thread(query)
         self._apply_counts(feeds, counts)
 
     def _apply_counts(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
         self.feeds = feeds
         self.counts = counts
-        self.feed_pane.show_entries(build_entries(feeds, counts, self.search_query), self.view)
+        entries = build_entries(feeds, counts, self.search_view, self.queries)
+        self.feed_pane.show_entries(entries, self.view)
         entry = self.feed_pane.current
         if entry is not None and entry.view == self.view and entry.error != self.view_error:
             self.view_error = entry.error
@@ -205,6 +217,39 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         self.article = art
         if focus:
             self.article_view.focus()
+        sub = self.session.subscription_for(art.feed_url)
+        if sub is not None and sub.full_text and not art.full_text and is_web_url(art.link):
+            self.fetch_full_text(art.id, toggle=False)  # full_text = true in feeds.toml
+
+    @work(exclusive=True, group="fulltext", exit_on_error=False)
+    async def fetch_full_text(self, article_id: int, *, toggle: bool = True) -> None:
+        """Show the article's full text (fetched from its web page once, then stored);
+        `toggle`: when it is already shown, switch back to the feed's text."""
+        art = await self.off_thread(self.session.article, article_id)
+        if art is None:
+            return
+        if art.full_text:
+            if self.article is None or self.article.id != art.id:
+                self.open_article(art.id)
+            elif toggle:
+                self.article_view.show_full = not self.article_view.show_full
+            return
+        if not is_web_url(art.link):
+            self.notify("This article has no web page to fetch", severity="warning", timeout=3)
+            return
+        self.notify("Fetching the full text…", timeout=2)
+        try:
+            await self.session.fetch_full_text(article_id)
+        except UserError as exc:  # no web page, a fetch error, no text on the page
+            report(self, exc, severity="warning")
+            return
+        self.open_article(article_id)
+
+    def _changed(self, article_id: int, **changes: Any) -> None:
+        self.article_list.update_row(article_id, **changes)
+        if self.article is not None and self.article.id == article_id:
+            self.article = replace(self.article, **changes)
+        self.schedule_counts()
 
     def current_article_id(self) -> int | None:
         """The article an action applies to: the open one when the article pane has focus."""

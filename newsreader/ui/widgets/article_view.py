@@ -71,6 +71,11 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     article: reactive[Article | None] = reactive(None, always_update=True)
     show_full: reactive[bool] = reactive(True)
+    links: list[str]  # the body's links in their [N] order, then the attachments
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.links = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header", markup=False)
@@ -104,6 +109,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             header.display = False
             body.update(Text(PLACEHOLDER, style=self._style("muted")))
             self._plain = PLACEHOLDER
+            self.links = []
             return
         header.display = True
         styles = self._styles()
@@ -125,6 +131,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             parts += url_list(urls[:20], styles["muted"], numbered=False)
         body.update(Group(*parts))
         self._plain = "\n".join([head.plain, rendered.plain, *urls])
+        self.links = [*rendered.links, *(clean(e.url, 2000) for e in art.enclosures)]
 
     def _header(self, art: Article, full: bool) -> Text:
         muted = self._style("muted")

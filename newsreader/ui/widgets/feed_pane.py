@@ -6,7 +6,9 @@ with the `ViewChosen` message when it is highlighted (the screen shows it in the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
@@ -22,6 +24,9 @@ from newsreader.ui.bindings import NAV, OPEN
 from newsreader.ui.format import foreground
 from newsreader.ui.messages import ViewChosen, ViewEntered
 
+if TYPE_CHECKING:
+    from newsreader.query.feeds import QueryFeedCount
+
 
 @dataclass(slots=True)
 class Entry:
@@ -32,19 +37,31 @@ class Entry:
     indent: int = 0
     error: str | None = None
     header: bool = False
+    selectable: bool = True  # a section title that shows nothing of its own
 
 
 def build_entries(
-    feeds: list[FeedRow], counts: dict[str, int], search: str | None = None
+    feeds: list[FeedRow],
+    counts: dict[str, int],
+    search: View | None = None,
+    queries: Sequence[QueryFeedCount] = (),
 ) -> list[Entry]:
+    """All, Unread, Starred, the search (a word search or a query), the query feeds of
+    feeds.toml, then the feeds grouped by tag."""
     out = [
         Entry("all", View("all"), "All", counts.get("unread", 0)),
         Entry("unread", View("unread"), "Unread", counts.get("unread", 0)),
         Entry("starred", View("starred"), "Starred", counts.get("starred", 0)),
     ]
     if search is not None:
-        label = "Search: " + clean(search, 60)
-        out.append(Entry("search", View("search", query=search), label, 0))
+        label = "Search: " + clean(search.query, 60)
+        out.append(Entry("search", search, label, 0))
+    if queries:
+        out.append(Entry("queries", View("all"), "Queries", 0, header=True, selectable=False))
+    for i, q in enumerate(queries):
+        view = View("query", query=q.feed.query)
+        error = clean(q.error, 500) or None
+        out.append(Entry(f"query:{i}", view, clean(q.feed.title, 200), q.unread, 2, error))
     tags: dict[str, list[FeedRow]] = {}
     untagged: list[FeedRow] = []
     for f in feeds:
@@ -95,7 +112,9 @@ class FeedPane(OptionList):
             return
         current = self.highlighted_option.id if self.highlighted_option else None
         with self.prevent(OptionList.OptionHighlighted):
-            self.set_options(Option(self._prompt(e), id=e.option_id) for e in entries)
+            self.set_options(
+                Option(self._prompt(e), id=e.option_id, disabled=not e.selectable) for e in entries
+            )
             index = self._index_for(current, keep)
             self.highlighted = index
         if self.highlighted_option is None or self.highlighted_option.id != current:
