@@ -560,3 +560,40 @@ def test_cli_sync_json(tmp_path: Path, account: Account, other: Api) -> None:
     assert proc.stderr.startswith("newsreader: password_command (false) failed with exit status 1")
     proc = subprocess.run([*run, "--json"], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "password_command" in json.loads(proc.stdout)["error"]
+
+
+def test_the_app_syncs_on_launch_and_shows_it(
+    session: Session, account: Account, other: Api
+) -> None:
+    """The app syncs in a worker at launch (refresh_on_start off: a sync alone), the status
+    line names the step, a notification sums it up, and the synced articles are listed; a
+    local star is pushed by the sync that follows R."""
+    from newsreader.ui.app import NewsReaderApp
+    from newsreader.ui.widgets.article_list import ArticleList
+
+    from support.ui import clock, settle
+
+    url = write_feed(name_for(account, "app"), 3)
+    subscribe_elsewhere(other, url)
+
+    async def run() -> list[str]:
+        app = NewsReaderApp(session, auto_refresh=True, clock=clock)
+        async with app.run_test(size=(120, 36)) as pilot:
+            for _ in range(100):
+                await settle(app, pilot)
+                if any(n.message.startswith("Synced") for n in app._notifications):
+                    break
+            lst = app.screen.query_one(ArticleList)
+            assert len(lst.ids) == 3
+            await pilot.press("s")  # star the first: queued, then pushed by the next sync
+            await settle(app, pilot)
+            await pilot.press("R")
+            for _ in range(100):
+                await settle(app, pilot)
+                if sum(n.message.startswith("Synced") for n in app._notifications) >= 2:
+                    break
+            return [n.message for n in app._notifications]
+
+    messages = asyncio.run(run())
+    assert sum(m.startswith("Synced: ") for m in messages) >= 2, messages
+    assert any(h["marked"] for h in other.headlines(feed_id=-4)), "the star reached the server"
