@@ -7,16 +7,12 @@ handles their messages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from newsreader.session import Session
 from newsreader.ui.bindings import APP, SCREEN
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen, ViewEntered
 from newsreader.ui.screens.article_actions import ArticleActions
@@ -34,15 +30,6 @@ WIDE = 150  # columns from which the three panes sit side by side
 class MainScreen(ArticleActions, ReadingTools, FeedActions):
     BINDINGS = [*APP[:2], *SCREEN]  # ? and q first, so the footer always shows them
     AUTO_FOCUS = "#articles"
-
-    def __init__(
-        self,
-        session: Session,
-        *,
-        clock: Callable[[], datetime],
-        auto_refresh: bool = True,
-    ) -> None:
-        super().__init__(session, clock=clock, auto_refresh=auto_refresh)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
