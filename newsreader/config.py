@@ -622,7 +622,7 @@ def _sync_settings(table: Any, path: Path) -> SyncSettings:
         url = validate_url(table["url"])
     except ConfigError as exc:
         raise ConfigError(f"{where}: url: {exc}") from exc
-    if urlparse(url).scheme.lower() not in ("http", "https"):
+    if not is_web(url):
         raise ConfigError(f"{where}: url must be http(s), e.g. https://example.com/tt-rss/")
     return SyncSettings(
         service=table["service"].strip().lower(),

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsreader.compare.model import OutLink
 from newsreader.text.safetext import clean
+from newsreader.text.urls import WEB_SCHEMES
 
 MAX_LINKS = 400
 _BLOCKS = frozenset("p li div td blockquote figcaption section h1 h2 h3 h4 h5 h6 dd".split())
@@ -39,7 +40,7 @@ def _absolute(href: str, base: str | None) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
         return None
     return clean(url.split("#", 1)[0], 2000)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from newsreader.text.shape import ends_sentence
+from newsreader.text.urls import is_web
 
 # Markdown that carries no words: links keep their text, images go, emphasis markers go.
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\s]*)[^)]*\)")
@@ -36,7 +37,7 @@ def strip_markdown(text: str) -> tuple[str, list[str]]:
 
     def link(m: re.Match[str]) -> str:
         target = m.group(2)
-        if target.startswith(("http://", "https://")):
+        if is_web(target):
             links.append(target)
         return m.group(1)
 

@@ -21,6 +21,7 @@ from newsreader.errors import UserError
 from newsreader.export import render
 from newsreader.models import Article
 from newsreader.text.safetext import clean
+from newsreader.text.urls import is_web_url
 
 WHAT = ("text", "markdown", "url")
 
@@ -44,7 +45,7 @@ def pipe_input(article: Article, what: str = "text") -> bytes:
     if what == "url":
         if not article.link:
             raise PipeError("this article has no link to pipe")
-        if not article.link.lower().startswith(("http://", "https://")):
+        if not is_web_url(article.link):
             raise PipeError("this article's link is not an http(s) URL; not piped")
         return (clean(article.link, 4000) + "\n").encode("utf-8")
     if what not in WHAT:

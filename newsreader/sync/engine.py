@@ -44,6 +44,7 @@ from newsreader.sync.base import (
 )
 from newsreader.text.safetext import clean
 from newsreader.text.sanitize import html_to_text, looks_like_html, sanitize_html
+from newsreader.text.urls import is_web
 
 
 def url_key(url: str) -> str:
@@ -166,7 +167,7 @@ def _new_feed(conn: sqlite3.Connection, rf: RemoteFeed) -> int:
 
 
 def _parsed(service: str, a: RemoteArticle) -> ParsedArticle:
-    link = a.link if a.link and urlsplit(a.link).scheme.lower() in ("http", "https") else None
+    link = a.link if is_web(a.link) else None
     body = sanitize_html(a.content_html, base=link)
     title = html_to_text(a.title) if looks_like_html(a.title) else a.title
     return ParsedArticle(
@@ -178,9 +179,7 @@ def _parsed(service: str, a: RemoteArticle) -> ParsedArticle:
         content_html=body,
         text=html_to_text(body),
         enclosures=[
-            Enclosure(clean(u, 2000), clean(t, 100) or None)
-            for u, t in a.enclosures
-            if urlsplit(u).scheme.lower() in ("http", "https")
+            Enclosure(clean(u, 2000), clean(t, 100) or None) for u, t in a.enclosures if is_web(u)
         ],
     )
 
