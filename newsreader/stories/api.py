@@ -9,8 +9,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from newsreader.stories.roles import refresh_stories
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from newsreader.store import Store
+    from newsreader.stories.update import UpdateSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ class StoryArticle:
 
 
 def list_stories(
-    store, *, limit: int | None = None, min_size: int = 2, since: float | None = None
+    store: Store, *, limit: int | None = None, min_size: int = 2, since: float | None = None
 ) -> list[StoryRow]:
     """Stories with at least `min_size` articles, newest (latest article) first."""
     sql = (
@@ -62,7 +69,7 @@ def list_stories(
 _ROLE_ORDER = {"original": 0, "coverage": 1, "copy": 2}
 
 
-def story_articles(store, story_id: int) -> list[StoryArticle]:
+def story_articles(store: Store, story_id: int) -> list[StoryArticle]:
     """The articles of a story: the original first, then coverage, then copies, each by date."""
     rows = store.conn.execute(
         "SELECT a.id, a.feed_id, coalesce(f.title, f.feed_title, f.url), a.link, a.title, "
@@ -76,14 +83,14 @@ def story_articles(store, story_id: int) -> list[StoryArticle]:
     return out
 
 
-def story_of(store, article_id: int) -> int | None:
+def story_of(store: Store, article_id: int) -> int | None:
     row = store.conn.execute(
         "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
     ).fetchone()
     return int(row[0]) if row else None
 
 
-def marks(store, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+def marks(store: Store, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     """For an article list: {article id: (story id, sources)} for the articles that belong to a
     story of more than one article (the "N sources" mark). One query per 500 ids."""
     out: dict[int, tuple[int, int]] = {}
@@ -101,7 +108,7 @@ def marks(store, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     return out
 
 
-def mark_read(store, story_id: int, read: bool = True) -> int:
+def mark_read(store: Store, story_id: int, read: bool = True) -> int:
     """Mark every article of a story read (or unread); returns how many changed."""
     with store.transaction() as conn:
         cur = conn.execute(
@@ -109,10 +116,10 @@ def mark_read(store, story_id: int, read: bool = True) -> int:
             "(SELECT article_id FROM story_articles WHERE story_id = ?)",
             (int(read), int(read), story_id),
         )
-        return cur.rowcount
+        return int(cur.rowcount)
 
 
-def split(store, article_id: int, preferred: Iterable[str] = ()) -> int | None:
+def split(store: Store, article_id: int, preferred: Iterable[str] = ()) -> int | None:
     """Take an article out of its story into a story of its own, and remember that it never
     belongs with the story's other articles. Returns the new story's id (None when the
     article is not clustered yet)."""
@@ -159,7 +166,7 @@ def split(store, article_id: int, preferred: Iterable[str] = ()) -> int | None:
         return new
 
 
-def merge(store, keep: int, other: int, preferred: Iterable[str] = ()) -> int:
+def merge(store: Store, keep: int, other: int, preferred: Iterable[str] = ()) -> int:
     """Move every article of story `other` into story `keep`, and remember it."""
     if keep == other:
         return keep
@@ -192,7 +199,7 @@ def merge(store, keep: int, other: int, preferred: Iterable[str] = ()) -> int:
         return keep
 
 
-def _member_ids(conn, story_id: int) -> list[int]:
+def _member_ids(conn: sqlite3.Connection, story_id: int) -> list[int]:
     return [
         r[0]
         for r in conn.execute(
@@ -201,7 +208,7 @@ def _member_ids(conn, story_id: int) -> list[int]:
     ]
 
 
-def apply_merges(store, preferred: Iterable[str] = ()) -> int:
+def apply_merges(store: Store, preferred: Iterable[str] = ()) -> int:
     """Re-apply the user's merges (after a rebuild); returns how many stories were merged."""
     n = 0
     pairs = store.conn.execute(
@@ -220,7 +227,7 @@ def apply_merges(store, preferred: Iterable[str] = ()) -> int:
     return n
 
 
-def rebuild(store, **kw) -> object:
+def rebuild(store: Store, **kw: Any) -> UpdateSummary:
     """Cluster the whole store again from scratch, keeping the user's splits and merges.
 
     Not run at startup: for a changed algorithm or tuning (`newsreader stories --rebuild`)."""

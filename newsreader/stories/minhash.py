@@ -59,7 +59,8 @@ def signature(text: str) -> np.ndarray | None:
         sh = h[:-2] * _MIX[0] + h[1:-1] * _MIX[1] + h[2:] * _MIX[2]
         sh = np.unique(sh)
         vals = (_A * sh[None, :] + _B) >> np.uint64(32)
-    return vals.min(axis=1).astype(np.uint32)
+    out: np.ndarray = vals.min(axis=1).astype(np.uint32)
+    return out
 
 
 def band_keys(sig: np.ndarray) -> list[int]:

@@ -74,7 +74,10 @@ def is_preferred(keys: set[str], title: str | None, url: str | None) -> bool:
     return any(k and (k in cands or (host and host.endswith("." + k))) for k in keys)
 
 
-def _check_bylines(conn: sqlite3.Connection, rows: list) -> list:
+_Row = tuple[int, int, float, int, int | None]  # article, feed, published, byline, copy_of
+
+
+def _check_bylines(conn: sqlite3.Connection, rows: list[_Row]) -> list[_Row]:
     """Members of a shared story whose byline is not known yet get the compare engine's
     segmenter to look for one ("Demetri Sevastopulo in Sedona, Arizona 45 minutes ago"):
     once per article (1: found, -1: none), and only for stories of several articles."""

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from newsreader.stories import minhash
 from newsreader.stories.copies import CopyJudge
@@ -24,6 +25,11 @@ from newsreader.stories.decide import DEFAULT, Params, Vec, choose, similarity
 from newsreader.stories.item import FEED, LABEL, TITLE, Item, decode, encode, flags_of
 from newsreader.stories.roles import refresh_stories
 from newsreader.stories.text import has_byline, terms_of
+
+if TYPE_CHECKING:
+    from newsreader.store import Store
+
+_ArticleRow = tuple[int, int, str | None, str | None, str | None, float]
 
 CHUNK = 2000
 FEED_TERM = 0  # story_feed_terms row holding the feed's article count
@@ -56,7 +62,7 @@ def _set_state(conn: sqlite3.Connection, key: str, value: object) -> None:
     )
 
 
-def _temp(conn: sqlite3.Connection, name: str, cols: str, rows: Iterable[Sequence]) -> None:
+def _temp(conn: sqlite3.Connection, name: str, cols: str, rows: Iterable[Sequence[object]]) -> None:
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}({cols})")
     conn.execute(f"DELETE FROM {name}")
     n = cols.count(",") + 1
@@ -69,7 +75,7 @@ def pending(conn: sqlite3.Connection) -> int:
 
 
 def update(
-    store,
+    store: Store,
     *,
     params: Params = DEFAULT,
     preferred: Sequence[str] = (),
@@ -127,7 +133,7 @@ class _Chunk:
         self.touched: set[int] = set()
 
     # ------------------------------------------------------------------ analysis
-    def _analyse(self, rows: list) -> list[Item]:
+    def _analyse(self, rows: list[_ArticleRow]) -> list[Item]:
         items = []
         for aid, fid, title, text, author, published in rows:
             flags = flags_of(terms_of(title or "", text or ""))
@@ -276,7 +282,7 @@ class _Chunk:
         return v
 
     # ------------------------------------------------------------------ decisions
-    def run(self, rows: list, summary: UpdateSummary) -> None:
+    def run(self, rows: list[_ArticleRow], summary: UpdateSummary) -> None:
         items = self._analyse(rows)
         self._feed_furniture(items)
         self._frequencies(items)
