@@ -140,6 +140,31 @@ MIGRATIONS: list[str] = [
         INSERT OR IGNORE INTO story_gone(article_id) VALUES (old.article_id);
     END;
     """,
+    # 4: stories' postings and LSH buckets keyed by period first (4 days: stories/candidates.py),
+    # so that a refresh's new rows land together at the end of the index, not on every page.
+    """
+    CREATE TABLE story_postings(
+        period INTEGER NOT NULL,
+        term INTEGER NOT NULL,
+        published REAL NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY(period, term, article_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO story_postings(period, term, published, article_id)
+        SELECT max(0, CAST(published / 345600 AS INTEGER)), term, published, article_id
+        FROM story_terms;
+    DROP TABLE story_terms;
+    CREATE TABLE story_buckets(
+        period INTEGER NOT NULL,
+        key INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY(period, key, article_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO story_buckets(period, key, article_id)
+        SELECT max(0, CAST(a.published / 345600 AS INTEGER)), b.key, b.article_id
+        FROM story_bands b JOIN story_articles a ON a.article_id = b.article_id;
+    DROP TABLE story_bands;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

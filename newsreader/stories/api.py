@@ -236,8 +236,8 @@ def rebuild(store: Store, **kw: Any) -> UpdateSummary:
     with store.transaction() as conn:
         for table in (
             "story_articles",
-            "story_terms",
-            "story_bands",
+            "story_postings",
+            "story_buckets",
             "story_df",
             "story_feed_terms",
             "story_gone",

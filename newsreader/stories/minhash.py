@@ -33,21 +33,24 @@ _WORD = re.compile(r"\w+")
 
 
 MAX_CHARS = 8000  # a copy shows in its first thousand words
-_CRC: dict[str, int] = {}
 
 
-def _crc(word: str) -> int:
-    h = _CRC.get(word)
-    if h is None:
-        if len(_CRC) > 200_000:
-            _CRC.clear()
-        h = _CRC[word] = zlib.crc32(word.encode())
-    return h
+class _Crc(dict[str, int]):
+    """Word -> CRC-32, cached (lookups of known words stay in C)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 200_000:
+            self.clear()
+        h = self[word] = zlib.crc32(word.encode())
+        return h
+
+
+_CRC = _Crc()
 
 
 def _word_hashes(text: str) -> np.ndarray:
     words = _WORD.findall(fold(text[:MAX_CHARS]))
-    return np.fromiter(map(_crc, words), dtype=np.uint64, count=len(words))
+    return np.fromiter(map(_CRC.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def signature(text: str) -> np.ndarray | None:

@@ -20,11 +20,20 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsreader.stories import minhash
+from newsreader.stories.candidates import (
+    Hits,
+    local_hits,
+    period,
+    stored_buckets,
+    stored_hits,
+    temp,
+)
 from newsreader.stories.copies import CopyJudge
-from newsreader.stories.decide import DEFAULT, Params, Vec, choose, similarity
-from newsreader.stories.item import FEED, LABEL, TITLE, Item, decode, encode, flags_of
+from newsreader.stories.decide import DEFAULT, Params, choose
+from newsreader.stories.item import FEED, LABEL, TITLE, Item, encode, flags_of
 from newsreader.stories.roles import refresh_stories
 from newsreader.stories.text import has_byline, terms_of
+from newsreader.stories.vectors import Vec, Weights, cosines
 
 if TYPE_CHECKING:
     from newsreader.store import Store
@@ -60,13 +69,6 @@ def _set_state(conn: sqlite3.Connection, key: str, value: object) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
-
-
-def _temp(conn: sqlite3.Connection, name: str, cols: str, rows: Iterable[Sequence[object]]) -> None:
-    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}({cols})")
-    conn.execute(f"DELETE FROM {name}")
-    n = cols.count(",") + 1
-    conn.executemany(f"INSERT INTO {name} VALUES ({','.join('?' * n)})", rows)
 
 
 def pending(conn: sqlite3.Connection) -> int:
@@ -108,8 +110,12 @@ def _sweep(conn: sqlite3.Connection) -> None:
     (gone,) = conn.execute("SELECT count(*) FROM story_gone").fetchone()
     if gone < GONE_SWEEP:
         return
-    conn.execute("DELETE FROM story_terms WHERE article_id IN (SELECT article_id FROM story_gone)")
-    conn.execute("DELETE FROM story_bands WHERE article_id IN (SELECT article_id FROM story_gone)")
+    conn.execute(
+        "DELETE FROM story_postings WHERE article_id IN (SELECT article_id FROM story_gone)"
+    )
+    conn.execute(
+        "DELETE FROM story_buckets WHERE article_id IN (SELECT article_id FROM story_gone)"
+    )
     conn.execute("DELETE FROM stories WHERE size <= 0")
     conn.execute("DELETE FROM story_gone")
 
@@ -143,45 +149,51 @@ class _Chunk:
         return items
 
     def _feed_furniture(self, items: list[Item]) -> None:
+        """Terms in so many of a feed's headlines that they name the feed (and the words of
+        its name): marked FEED, they weigh as little as a label."""
         conn = self.conn
         per_feed: dict[int, Counter[int]] = {}
         for it in items:
             c = per_feed.setdefault(it.feed_id, Counter())
             c[FEED_TERM] += 1
             c.update(t for t, f in it.flags.items() if f & TITLE and not f & LABEL)
+        conn.executemany(
+            "INSERT INTO story_feed_terms(feed_id, term, n) VALUES (?, ?, ?) "
+            "ON CONFLICT(feed_id, term) DO UPDATE SET n = n + excluded.n",
+            [(fid, t, n) for fid, counts in per_feed.items() for t, n in counts.items()],
+        )
+        temp(conn, "story_f", "feed_id INTEGER", ((f,) for f in per_feed))
+        need: dict[int, int] = {}
+        for fid, total in conn.execute(
+            "SELECT s.feed_id, s.n FROM story_f f JOIN story_feed_terms s "
+            "ON s.feed_id = f.feed_id AND s.term = ?",
+            (FEED_TERM,),
+        ):
+            if total >= FEED_MIN:
+                need[fid] = max(3, math.ceil(FEED_SHARE * total))
         frequent: dict[int, set[int]] = {}
-        for fid, counts in per_feed.items():
-            conn.executemany(
-                "INSERT INTO story_feed_terms(feed_id, term, n) VALUES (?, ?, ?) "
-                "ON CONFLICT(feed_id, term) DO UPDATE SET n = n + excluded.n",
-                [(fid, t, n) for t, n in counts.items()],
-            )
-            (total,) = conn.execute(
-                "SELECT n FROM story_feed_terms WHERE feed_id = ? AND term = ?", (fid, FEED_TERM)
-            ).fetchone()
-            if total < FEED_MIN:
-                continue
-            need = max(3, math.ceil(FEED_SHARE * total))
-            frequent[fid] = {
-                t
-                for (t,) in conn.execute(
-                    "SELECT term FROM story_feed_terms WHERE feed_id = ? AND n >= ? AND term != ?",
-                    (fid, need, FEED_TERM),
-                )
-            }
+        if need:
+            temp(conn, "story_need", "feed_id INTEGER, need INTEGER", need.items())
+            for fid, t in conn.execute(
+                "SELECT s.feed_id, s.term FROM story_need q JOIN story_feed_terms s "
+                "ON s.feed_id = q.feed_id WHERE s.n >= q.need AND s.term != ?",
+                (FEED_TERM,),
+            ):
+                frequent.setdefault(fid, set()).add(t)
         # The feed's own name in its headlines ("BBC News: ...", "... - Reuters") says nothing.
-        for fid in per_feed:
-            row = conn.execute(
-                "SELECT coalesce(title, feed_title), feed_title FROM feeds WHERE id = ?", (fid,)
-            ).fetchone()
-            names = " ".join(x for x in (row or ()) if x)
+        for fid, title, feed_title in conn.execute(
+            "SELECT f.id, coalesce(f.title, f.feed_title), f.feed_title FROM story_f q "
+            "JOIN feeds f ON f.id = q.feed_id"
+        ):
+            names = " ".join(x for x in (title, feed_title) if x)
             if names:
                 frequent.setdefault(fid, set()).update(_name_terms(names))
         for it in items:
             freq = frequent.get(it.feed_id)
             if freq:
-                for t in it.flags.keys() & freq:
-                    it.flags[t] |= FEED
+                hit = it.flags.keys() & freq
+                if hit:
+                    it.mark(hit, FEED)
 
     def _frequencies(self, items: list[Item]) -> None:
         conn = self.conn
@@ -195,13 +207,10 @@ class _Chunk:
         )
         self.n = int(_state(conn, "n", 0) or 0) + len(items)  # type: ignore[call-overload]
         _set_state(conn, "n", self.n)
-        _temp(conn, "story_q", "term INTEGER", ((t,) for t in counts))
+        temp(conn, "story_q", "term INTEGER", ((t,) for t in counts))
         self.df = dict(
             conn.execute("SELECT d.term, d.df FROM story_q q JOIN story_df d ON d.term = q.term")
         )
-
-    def idf(self, term: int) -> float:
-        return math.log((self.n + self.params.idf_prior) / (self.df.get(term, 0) + 1.0))
 
     # ------------------------------------------------------------------ candidates
     def _probes(self, it: Item) -> list[int]:
@@ -209,50 +218,32 @@ class _Chunk:
         terms two reports of one event share (an article's own rarest words are often its
         alone, so rarity alone would pick the wrong ones)."""
         probe = it.probe_terms()
-        probe.sort(key=lambda t: self.df.get(t, 0))
-        title = [t for t in probe if it.flags[t] & TITLE][:PROBES]
-        lead = [t for t in probe if not it.flags[t] & TITLE][:4]
+        df = self.df
+        probe.sort(key=lambda t: df.get(t, 0))
+        flags = it.flags
+        title = [t for t in probe if flags[t] & TITLE][:PROBES]
+        lead = [t for t in probe if not flags[t] & TITLE][:4]
         return title + lead
 
     def _candidates(self, items: list[Item]) -> dict[int, list[int]]:
-        """Stored articles near each new item: shared rare terms in the window, or a shared
-        LSH bucket."""
-        conn, w = self.conn, self.params.window
-        probes: dict[int, tuple[float, float]] = {}
-        for it in items:
-            for t in self._probes(it):
-                lo, hi = probes.get(t, (math.inf, -math.inf))
-                probes[t] = (min(lo, it.published - w), max(hi, it.published + w))
-        rows = ((t, a, b) for t, (a, b) in probes.items())
-        _temp(conn, "story_p", "term INTEGER, lo REAL, hi REAL", rows)
-        postings: dict[int, list[tuple[float, int]]] = {}
-        for t, pub, aid in conn.execute(
-            "SELECT p.term, s.published, s.article_id FROM story_p p JOIN story_terms s "
-            "ON s.term = p.term AND s.published BETWEEN p.lo AND p.hi"
-        ):
-            postings.setdefault(t, []).append((pub, aid))
-        keys: dict[int, list[int]] = {}
-        for it in items:
-            if it.sig is not None:
-                for k in minhash.band_keys(it.sig):
-                    keys.setdefault(k, []).append(it.id)
-        _temp(conn, "story_k", "key INTEGER", ((k,) for k in keys))
-        buckets: dict[int, list[int]] = {}
-        for k, aid in conn.execute(
-            "SELECT b.key, b.article_id FROM story_k k JOIN story_bands b ON b.key = k.key"
-        ):
-            buckets.setdefault(k, []).append(aid)
+        """Per new item: stored articles sharing its rare terms within the window or one of its
+        LSH buckets, then the run's own items decided before it (the same way)."""
+        w = self.params.window
+        hits = Hits(items, [self._probes(it) for it in items])
+        stored = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
+        buckets = stored_buckets(self.conn, items, w)
+        order = {it.id: k for k, it in enumerate(items)}  # items come in decision order
+        local = local_hits(hits, items, order, w, MAX_CANDIDATES)
+        chunk_keys: dict[int, list[int]] = {}
         out: dict[int, list[int]] = {}
-        for it in items:
-            hits: Counter[int] = Counter()
-            for t in self._probes(it):
-                for pub, aid in postings.get(t, ()):
-                    if abs(pub - it.published) <= w:
-                        hits[aid] += 1
-            near = [aid for aid, _ in hits.most_common(MAX_CANDIDATES)]
-            if it.sig is not None:
-                for k in minhash.band_keys(it.sig):
-                    near.extend(buckets.get(k, ()))
+        for it, near, mine in zip(items, stored, local, strict=True):
+            keys = minhash.band_keys(it.sig) if it.sig is not None else []
+            for k in keys:
+                near.extend(buckets.get(k, ()))
+            near.extend(mine)
+            for k in keys:
+                near.extend(chunk_keys.get(k, ()))
+                chunk_keys.setdefault(k, []).append(it.id)
             out[it.id] = list(dict.fromkeys(near))
         return out
 
@@ -261,70 +252,53 @@ class _Chunk:
         todo = [i for i in set(ids) if where != "article_id" or i not in self.items]
         if not todo:
             return
-        _temp(self.conn, "story_ids", "id INTEGER", ((i,) for i in todo))
+        temp(self.conn, "story_ids", "id INTEGER", ((i,) for i in todo))
         for aid, sid, fid, pub, terms, sig, byline, copy_of, pinned in self.conn.execute(
             "SELECT a.article_id, a.story_id, a.feed_id, a.published, a.terms, a.sig, a.byline, "
             f"a.copy_of, a.pinned FROM story_ids i JOIN story_articles a ON a.{where} = i.id"
         ):
             if aid in self.items:
                 continue
-            it = Item(
-                aid, fid, pub, decode(terms), minhash.from_bytes(sig), bool(byline), sid, copy_of
-            )
+            sig_ = minhash.from_bytes(sig)
+            it = Item(aid, fid, pub, None, sig_, byline > 0, sid, copy_of, blob=terms)
             it.pinned = bool(pinned)
             self.items[aid] = it
             self.members.setdefault(sid, []).append(aid)
-
-    def vec(self, aid: int) -> Vec:
-        v = self.vecs.get(aid)
-        if v is None:
-            v = self.vecs[aid] = Vec(self.items[aid], self.idf, self.idf(-1))
-        return v
 
     # ------------------------------------------------------------------ decisions
     def run(self, rows: list[_ArticleRow], summary: UpdateSummary) -> None:
         items = self._analyse(rows)
         self._feed_furniture(items)
         self._frequencies(items)
+        items.sort(key=lambda i: (i.published, i.id))  # decided oldest first
+        new = {it.id for it in items}
         near = self._candidates(items)
-        self._load(a for ids in near.values() for a in ids)
+        self._load(a for ids in near.values() for a in ids if a not in new)
         stories = {self.items[a].story for ids in near.values() for a in ids if a in self.items}
         self._load(stories, where="story_id")
         for sid, mids in self.members.items():
             self.first_seen[sid] = min(self.items[m].published for m in mids)
+        weights = Weights(self.df, self.n, self.params.idf_prior)
+        known = [*self.items.values(), *items]
+        self.vecs = {v.item.id: v for v in weights.vecs(known)}
         banned = self._splits([it.id for it in items])
         judge = CopyJudge(self.conn, self.params)
-        # In-memory postings for the chunk itself: items decided earlier are candidates too.
-        chunk_terms: dict[int, list[int]] = {}
-        chunk_keys: dict[int, list[int]] = {}
-        for it in sorted(items, key=lambda i: (i.published, i.id)):
-            cands = [a for a in near.get(it.id, ()) if a in self.items]
-            local: Counter[int] = Counter()
-            for t in self._probes(it):
-                local.update(chunk_terms.get(t, ()))
-            cands.extend(a for a, _ in local.most_common(MAX_CANDIDATES))
-            if it.sig is not None:
-                for k in minhash.band_keys(it.sig):
-                    cands.extend(chunk_keys.get(k, ()))
+        w = self.params.window
+        for it in items:
             cands = [
                 a
-                for a in dict.fromkeys(cands)
-                if abs(self.items[a].published - it.published) <= self.params.window
+                for a in near.get(it.id, ())
+                if a in self.items and abs(self.items[a].published - it.published) <= w
             ]
             self.items[it.id] = it
             self._decide(it, cands, judge, banned.get(it.id, set()), summary)
-            for t in self._probes(it):
-                chunk_terms.setdefault(t, []).append(it.id)
-            if it.sig is not None:
-                for k in minhash.band_keys(it.sig):
-                    chunk_keys.setdefault(k, []).append(it.id)
         self._write(items)
         refresh_stories(self.conn, self.touched, self.preferred)
         summary.articles += len(items)
 
     def _splits(self, ids: list[int]) -> dict[int, set[int]]:
         """Articles each new article must never share a story with (the user split them)."""
-        _temp(self.conn, "story_ids", "id INTEGER", ((i,) for i in ids))
+        temp(self.conn, "story_ids", "id INTEGER", ((i,) for i in ids))
         out: dict[int, set[int]] = {}
         for a, b in self.conn.execute(
             "SELECT o.a, o.b FROM story_overrides o JOIN story_ids i ON i.id IN (o.a, o.b) "
@@ -334,14 +308,20 @@ class _Chunk:
             out.setdefault(b, set()).add(a)
         return out
 
+    def _cosines(self, x: Vec, ids: Iterable[int], cos: dict[int, float]) -> None:
+        todo = [a for a in dict.fromkeys(ids) if a not in cos]
+        if todo:
+            cos.update(zip(todo, cosines(x, [self.vecs[a] for a in todo]), strict=True))
+
     def _decide(
         self, it: Item, cands: list[int], judge: CopyJudge, never: set[int], summary: UpdateSummary
     ) -> None:
         forbidden = {self.items[a].story for a in never if a in self.items}
-        x = self.vec(it.id)
+        x = self.vecs[it.id]
+        cos: dict[int, float] = {}
+        self._cosines(x, cands, cos)
         # Copies first: the earliest candidate this article duplicates (a short text can only
         # duplicate one whose headline it already matches closely).
-        cos = {aid: similarity(x, self.vec(aid)) for aid in cands}
         for aid in sorted(cands, key=lambda a: self.items[a].published):
             other = self.items[aid]
             if other.story in forbidden:
@@ -354,15 +334,16 @@ class _Chunk:
                 summary.joined += 1
                 self._join(it)
                 return
-        stories: dict[int, list[Vec]] = {}
+        near: list[int] = []
         for aid in cands:
             cand = self.items[aid].story
-            if cand in stories or cand in forbidden:
-                continue
-            if cos[aid] < self.params.support:
-                continue
-            stories[cand] = [self.vec(m) for m in self.members.get(cand, ())]
-        sid = choose(x, stories, self.first_seen, self.params) if stories else None
+            if cand not in near and cand not in forbidden and cos[aid] >= self.params.support:
+                near.append(cand)
+        stories: dict[int, list[Vec]] = {}
+        if near:
+            self._cosines(x, (m for s in near for m in self.members.get(s, ())), cos)
+            stories = {s: [self.vecs[m] for m in self.members.get(s, ())] for s in near}
+        sid = choose(x, stories, self.first_seen, self.params, cos) if stories else None
         if sid is None:
             cur = self.conn.execute(
                 "INSERT INTO stories(title, first_seen, last_seen, size) VALUES ('', ?, ?, 0)",
@@ -401,10 +382,20 @@ class _Chunk:
             ],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO story_terms(term, published, article_id) VALUES (?, ?, ?)",
-            [(t, it.published, it.id) for it in items for t in it.probe_terms()],
+            "INSERT OR IGNORE INTO story_postings(period, term, published, article_id) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (period(it.published), t, it.published, it.id)
+                for it in items
+                for t in it.probe_terms()
+            ],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO story_bands(key, article_id) VALUES (?, ?)",
-            [(k, it.id) for it in items if it.sig is not None for k in minhash.band_keys(it.sig)],
+            "INSERT OR IGNORE INTO story_buckets(period, key, article_id) VALUES (?, ?, ?)",
+            [
+                (period(it.published), k, it.id)
+                for it in items
+                if it.sig is not None
+                for k in minhash.band_keys(it.sig)
+            ],
         )

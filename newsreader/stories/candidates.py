@@ -1,0 +1,184 @@
+"""Candidates of a new article: the articles within the time window that share its rare
+headline terms (postings) or one of its body's LSH buckets.
+
+Postings and buckets are keyed by period (`PERIOD` seconds) first, so a run's new rows land
+together at the end of the index and a window is a few short range scans. The hits of a whole
+run are counted at once in numpy: every (new article, probe term) pair is expanded over that
+term's postings, kept when within the window (and, for the run's own articles, decided
+earlier), counted per (new article, candidate), and the `limit` best per article are kept
+(most shared probes first, then the first met: the rarest probe, the earliest posting).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from newsreader.stories import minhash
+from newsreader.stories.item import Item
+
+PERIOD = 4 * 86400.0  # the first key of postings and buckets (schema 4)
+
+
+def period(published: float) -> int:
+    return max(0, int(published / PERIOD))  # as the migration computes it in SQL
+
+
+def periods(published: float, window: float) -> range:
+    return range(period(published - window), period(published + window) + 1)
+
+
+def temp(conn: sqlite3.Connection, name: str, cols: str, rows: Iterable[Sequence[object]]) -> None:
+    """A temporary table `name(cols)` holding `rows` (emptied first)."""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}({cols})")
+    conn.execute(f"DELETE FROM {name}")
+    n = cols.count(",") + 1
+    conn.executemany(f"INSERT INTO {name} VALUES ({','.join('?' * n)})", rows)
+
+
+class Hits:
+    """Probe terms of the run's new articles, as arrays: term index, article index, date."""
+
+    def __init__(self, items: Sequence[Item], probes: Sequence[list[int]]) -> None:
+        self.items = items
+        self.index: dict[int, int] = {}  # term id -> term index
+        item_of: list[int] = []
+        term_of: list[int] = []
+        for i, terms in enumerate(probes):
+            for t in terms:
+                k = self.index.setdefault(t, len(self.index))
+                item_of.append(i)
+                term_of.append(k)
+        self.item = np.array(item_of, dtype=np.int64)
+        self.term = np.array(term_of, dtype=np.int64)
+        pub = np.fromiter((it.published for it in items), dtype=np.float64, count=len(items))
+        self.pub = pub
+
+    def top(
+        self,
+        post_term: np.ndarray,
+        post_pub: np.ndarray,
+        post_id: np.ndarray,
+        window: float,
+        limit: int,
+        post_rank: np.ndarray | None = None,
+        item_rank: np.ndarray | None = None,
+    ) -> list[list[int]]:
+        """Per new article, up to `limit` posting ids sharing the most probe terms within the
+        window (only postings ranked before the article when ranks are given)."""
+        out: list[list[int]] = [[] for _ in self.items]
+        if not len(post_term) or not len(self.term):
+            return out
+        order = np.lexsort((post_id, post_pub, post_term))
+        post_term, post_pub, post_id = post_term[order], post_pub[order], post_id[order]
+        if post_rank is not None:
+            post_rank = post_rank[order]
+        nterms = len(self.index)
+        starts = np.searchsorted(post_term, np.arange(nterms), side="left")
+        ends = np.searchsorted(post_term, np.arange(nterms), side="right")
+        lens = (ends - starts)[self.term]
+        total = int(lens.sum())
+        if not total:
+            return out
+        pair = np.repeat(np.arange(len(self.term)), lens)
+        offset = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
+        post = starts[self.term][pair] + offset
+        item = self.item[pair]
+        keep = np.abs(post_pub[post] - self.pub[item]) <= window
+        if post_rank is not None and item_rank is not None:
+            keep &= post_rank[post] < item_rank[item]
+        item, post = item[keep], post[keep]
+        if not len(item):
+            return out
+        ids, dense = np.unique(post_id[post], return_inverse=True)
+        key = item * len(ids) + dense
+        uniq, first, counts = np.unique(key, return_index=True, return_counts=True)
+        owner = uniq // len(ids)
+        rank = np.lexsort((first, -counts, owner))
+        owner, cand = owner[rank], ids[uniq[rank] % len(ids)]
+        group_start = np.searchsorted(owner, owner, side="left")
+        best = (np.arange(len(owner)) - group_start) < limit
+        for i, c in zip(owner[best].tolist(), cand[best].tolist(), strict=True):
+            out[i].append(c)
+        return out
+
+
+def stored_hits(conn: sqlite3.Connection, hits: Hits, window: float, limit: int) -> list[list[int]]:
+    """The best stored candidates of each new article by shared probe terms."""
+    ranges: dict[tuple[int, int], tuple[float, float]] = {}
+    terms = list(hits.index)
+    for i, k in zip(hits.item.tolist(), hits.term.tolist(), strict=True):
+        pub = hits.items[i].published
+        lo_t, hi_t = pub - window, pub + window
+        for p in periods(pub, window):
+            lo, hi = ranges.get((k, p), (math.inf, -math.inf))
+            ranges[(k, p)] = (min(lo, lo_t), max(hi, hi_t))
+    temp(
+        conn,
+        "story_p",
+        "k INTEGER, term INTEGER, period INTEGER, lo REAL, hi REAL",
+        ((k, terms[k], p, lo, hi) for (k, p), (lo, hi) in ranges.items()),
+    )
+    rows = conn.execute(
+        "SELECT q.k, s.published, s.article_id FROM story_p q JOIN story_postings s "
+        "ON s.period = q.period AND s.term = q.term AND s.published BETWEEN q.lo AND q.hi"
+    ).fetchall()
+    if not rows:
+        return [[] for _ in hits.items]
+    k, pub, aid = zip(*rows, strict=True)
+    return hits.top(
+        np.array(k, dtype=np.int64),
+        np.array(pub, dtype=np.float64),
+        np.array(aid, dtype=np.int64),
+        window,
+        limit,
+    )
+
+
+def local_hits(
+    hits: Hits, chunk: Sequence[Item], order: dict[int, int], window: float, limit: int
+) -> list[list[int]]:
+    """The best candidates of each new article among the run's articles decided before it."""
+    term: list[int] = []
+    pub: list[float] = []
+    aid: list[int] = []
+    for it in chunk:
+        for t in it.probe_terms():
+            k = hits.index.get(t)
+            if k is not None:
+                term.append(k)
+                pub.append(it.published)
+                aid.append(it.id)
+    rank_of = np.array([order[a] for a in aid], dtype=np.int64)
+    item_rank = np.array([order[it.id] for it in hits.items], dtype=np.int64)
+    return hits.top(
+        np.array(term, dtype=np.int64),
+        np.array(pub, dtype=np.float64),
+        np.array(aid, dtype=np.int64),
+        window,
+        limit,
+        rank_of,
+        item_rank,
+    )
+
+
+def stored_buckets(
+    conn: sqlite3.Connection, items: Sequence[Item], window: float
+) -> dict[int, list[int]]:
+    """LSH bucket key -> stored article ids, for the bucket keys of the new bodies."""
+    keys: set[tuple[int, int]] = set()
+    for it in items:
+        if it.sig is not None:
+            for p in periods(it.published, window):
+                keys.update((k, p) for k in minhash.band_keys(it.sig))
+    temp(conn, "story_k", "key INTEGER, period INTEGER", keys)
+    out: dict[int, list[int]] = {}
+    for k, aid in conn.execute(
+        "SELECT b.key, b.article_id FROM story_k q JOIN story_buckets b "
+        "ON b.period = q.period AND b.key = q.key"
+    ):
+        out.setdefault(k, []).append(aid)
+    return out
