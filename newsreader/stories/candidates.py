@@ -11,13 +11,11 @@ earlier), counted per (new article, candidate), and the `limit` best per article
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from newsreader.stories import minhash
 from newsreader.stories.item import Item
 
 PERIOD = 4 * 86400.0  # the first key of postings and buckets (schema 4)
@@ -76,16 +74,21 @@ class Hits:
         post_term, post_pub, post_id = post_term[order], post_pub[order], post_id[order]
         if post_rank is not None:
             post_rank = post_rank[order]
-        nterms = len(self.index)
-        starts = np.searchsorted(post_term, np.arange(nterms), side="left")
-        ends = np.searchsorted(post_term, np.arange(nterms), side="right")
-        lens = (ends - starts)[self.term]
+        # Postings sorted by (term, date): each probe expands over its term's postings within
+        # the window only (one composite key: term index, then seconds since the earliest).
+        base = min(float(post_pub.min()), float(self.pub.min())) - window - 1.0
+        span = max(float(post_pub.max()), float(self.pub.max())) + window + 1.0 - base
+        comp = post_term * span + (post_pub - base)
+        at = self.term * span + (self.pub[self.item] - base)
+        lo = np.searchsorted(comp, at - window, side="left")
+        hi = np.searchsorted(comp, at + window, side="right")
+        lens = hi - lo
         total = int(lens.sum())
         if not total:
             return out
         pair = np.repeat(np.arange(len(self.term)), lens)
         offset = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
-        post = starts[self.term][pair] + offset
+        post = lo[pair] + offset
         item = self.item[pair]
         keep = np.abs(post_pub[post] - self.pub[item]) <= window
         if post_rank is not None and item_rank is not None:
@@ -106,33 +109,66 @@ class Hits:
         return out
 
 
+def _periods_with_rows(conn: sqlite3.Connection, table: str, wanted: Iterable[int]) -> set[int]:
+    """The periods among `wanted` that hold any row of `table` (a first refresh has none)."""
+    q = f"SELECT 1 FROM {table} WHERE period = ? LIMIT 1"
+    return {p for p in set(wanted) if conn.execute(q, (p,)).fetchone()}
+
+
 def stored_hits(conn: sqlite3.Connection, hits: Hits, window: float, limit: int) -> list[list[int]]:
     """The best stored candidates of each new article by shared probe terms."""
-    ranges: dict[tuple[int, int], tuple[float, float]] = {}
-    terms = list(hits.index)
-    for i, k in zip(hits.item.tolist(), hits.term.tolist(), strict=True):
-        pub = hits.items[i].published
-        lo_t, hi_t = pub - window, pub + window
-        for p in periods(pub, window):
-            lo, hi = ranges.get((k, p), (math.inf, -math.inf))
-            ranges[(k, p)] = (min(lo, lo_t), max(hi, hi_t))
+    empty: list[list[int]] = [[] for _ in hits.items]
+    if not len(hits.term):
+        return empty
+    pub = hits.pub[hits.item]
+    first = np.maximum(0, ((pub - window) / PERIOD).astype(np.int64))
+    last = np.maximum(0, ((pub + window) / PERIOD).astype(np.int64))
+    spread = int((last - first).max()) + 1
+    wanted = np.unique(np.concatenate([first + off for off in range(spread)]))
+    have = _periods_with_rows(conn, "story_postings", wanted.tolist())
+    if not have:
+        return empty
+    # One row per (term, period): the union of the windows of the articles probing it there.
+    k_, p_, lo_, hi_ = [], [], [], []
+    have_ = np.fromiter(have, dtype=np.int64, count=len(have))
+    for off in range(spread):
+        per = first + off
+        sel = (per <= last) & np.isin(per, have_)
+        k_.append(hits.term[sel])
+        p_.append(per[sel])
+        lo_.append(pub[sel] - window)
+        hi_.append(pub[sel] + window)
+    k, per, lo, hi = (np.concatenate(x) for x in (k_, p_, lo_, hi_))
+    if not len(k):
+        return empty
+    order = np.lexsort((per, k))
+    k, per, lo, hi = k[order], per[order], lo[order], hi[order]
+    start = np.flatnonzero(np.r_[True, (k[1:] != k[:-1]) | (per[1:] != per[:-1])])
+    terms = np.fromiter(hits.index.keys(), dtype=np.int64, count=len(hits.index))
     temp(
         conn,
         "story_p",
         "k INTEGER, term INTEGER, period INTEGER, lo REAL, hi REAL",
-        ((k, terms[k], p, lo, hi) for (k, p), (lo, hi) in ranges.items()),
+        zip(
+            k[start].tolist(),
+            terms[k[start]].tolist(),
+            per[start].tolist(),
+            np.minimum.reduceat(lo, start).tolist(),
+            np.maximum.reduceat(hi, start).tolist(),
+            strict=True,
+        ),
     )
     rows = conn.execute(
         "SELECT q.k, s.published, s.article_id FROM story_p q JOIN story_postings s "
         "ON s.period = q.period AND s.term = q.term AND s.published BETWEEN q.lo AND q.hi"
     ).fetchall()
     if not rows:
-        return [[] for _ in hits.items]
-    k, pub, aid = zip(*rows, strict=True)
+        return empty
+    kk, pp, aa = zip(*rows, strict=True)
     return hits.top(
-        np.array(k, dtype=np.int64),
-        np.array(pub, dtype=np.float64),
-        np.array(aid, dtype=np.int64),
+        np.array(kk, dtype=np.int64),
+        np.array(pp, dtype=np.float64),
+        np.array(aa, dtype=np.int64),
         window,
         limit,
     )
@@ -170,10 +206,15 @@ def stored_buckets(
 ) -> dict[int, list[int]]:
     """LSH bucket key -> stored article ids, for the bucket keys of the new bodies."""
     keys: set[tuple[int, int]] = set()
-    for it in items:
-        if it.sig is not None:
-            for p in periods(it.published, window):
-                keys.update((k, p) for k in minhash.band_keys(it.sig))
+    bodies = [it for it in items if it.sig is not None]
+    if not bodies:
+        return {}
+    wanted = {p for it in bodies for p in periods(it.published, window)}
+    have = _periods_with_rows(conn, "story_buckets", wanted)
+    for it in bodies:
+        for p in periods(it.published, window):
+            if p in have:
+                keys.update((k, p) for k in it.band_keys())
     temp(conn, "story_k", "key INTEGER, period INTEGER", keys)
     out: dict[int, list[int]] = {}
     for k, aid in conn.execute(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from newsreader.stories import minhash
 from newsreader.stories.text import Terms, term_id
 
 TITLE = 1
@@ -46,7 +47,7 @@ class Item:
 
     __slots__ = (
         "id", "feed_id", "published", "sig", "byline", "story", "copy_of", "pinned",
-        "_flags", "_ids", "_bits", "_title",
+        "_flags", "_ids", "_bits", "_title", "_keys",
     )  # fmt: skip
 
     def __init__(
@@ -74,6 +75,7 @@ class Item:
         self._ids: np.ndarray | None = None
         self._bits: np.ndarray | None = None
         self._title: frozenset[int] | None = None
+        self._keys: list[int] | None = None
         if flags is None:
             self._ids, self._bits = decode_arrays(blob)
 
@@ -100,6 +102,12 @@ class Item:
             f[t] |= bit
         self._ids = self._bits = None
         self._title = None
+
+    def band_keys(self) -> list[int]:
+        """The LSH band keys of the body's signature (none for a short text)."""
+        if self._keys is None:
+            self._keys = [] if self.sig is None else minhash.band_keys(self.sig)
+        return self._keys
 
     def title_terms(self) -> frozenset[int]:
         if self._title is None:

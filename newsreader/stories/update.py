@@ -34,6 +34,7 @@ from newsreader.stories.item import FEED, LABEL, TITLE, Item, encode, flags_of
 from newsreader.stories.roles import refresh_stories
 from newsreader.stories.text import has_byline, terms_of
 from newsreader.stories.vectors import Vec, Weights, cosines
+from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:
     from newsreader.store import Store
@@ -137,11 +138,13 @@ class _Chunk:
         self.members: dict[int, list[int]] = {}  # story -> member ids known to this run
         self.first_seen: dict[int, float] = {}
         self.touched: set[int] = set()
+        self.titles: dict[int, str | None] = {}
 
     # ------------------------------------------------------------------ analysis
     def _analyse(self, rows: list[_ArticleRow]) -> list[Item]:
         items = []
         for aid, fid, title, text, author, published in rows:
+            self.titles[aid] = title
             flags = flags_of(terms_of(title or "", text or ""))
             body = text or ""
             sig = minhash.signature(body) if len(body) > 250 else None
@@ -237,7 +240,7 @@ class _Chunk:
         chunk_keys: dict[int, list[int]] = {}
         out: dict[int, list[int]] = {}
         for it, near, mine in zip(items, stored, local, strict=True):
-            keys = minhash.band_keys(it.sig) if it.sig is not None else []
+            keys = it.band_keys()
             for k in keys:
                 near.extend(buckets.get(k, ()))
             near.extend(mine)
@@ -344,16 +347,19 @@ class _Chunk:
             self._cosines(x, (m for s in near for m in self.members.get(s, ())), cos)
             stories = {s: [self.vecs[m] for m in self.members.get(s, ())] for s in near}
         sid = choose(x, stories, self.first_seen, self.params, cos) if stories else None
-        if sid is None:
+        if sid is None:  # a story of its own, complete as written (until a second member)
             cur = self.conn.execute(
-                "INSERT INTO stories(title, first_seen, last_seen, size) VALUES ('', ?, ?, 0)",
-                (it.published, it.published),
+                "INSERT INTO stories(title, first_seen, last_seen, size, sources, original_id) "
+                "VALUES (?, ?, ?, 1, 1, ?)",
+                (clean(self.titles.get(it.id) or "", 300), it.published, it.published, it.id),
             )
             sid = int(cur.lastrowid or 0)
             self.first_seen[sid] = it.published
+            self.members[sid] = [it.id]
+            it.story = sid
             summary.stories += 1
-        else:
-            summary.joined += 1
+            return
+        summary.joined += 1
         it.story = sid
         self._join(it)
 
@@ -392,10 +398,5 @@ class _Chunk:
         )
         conn.executemany(
             "INSERT OR IGNORE INTO story_buckets(period, key, article_id) VALUES (?, ?, ?)",
-            [
-                (period(it.published), k, it.id)
-                for it in items
-                if it.sig is not None
-                for k in minhash.band_keys(it.sig)
-            ],
+            [(period(it.published), k, it.id) for it in items for k in it.band_keys()],
         )
