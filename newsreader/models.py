@@ -141,6 +141,8 @@ class RefreshSummary:
     new_articles: int = 0
     failures: list[FeedDone] = field(default_factory=list)
     elapsed: float = 0.0
+    stories_busy: float = 0.0  # seconds clustering ran (alongside the fetching)
+    stories_wait: float = 0.0  # seconds the refresh waited for it after its last feed
 
     def add(self, ev: FeedDone) -> None:
         if ev.status == "error":

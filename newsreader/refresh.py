@@ -132,8 +132,10 @@ async def refresh_feeds(
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[FeedDone], None] | None = None,
     force: bool = False,
+    cluster: bool = True,
 ) -> RefreshSummary:
-    """Refresh `subs` concurrently; never raises for a feed's failure."""
+    """Refresh `subs` concurrently; never raises for a feed's failure. New articles join their
+    stories as they are stored (`cluster`; stories/alongside.py)."""
     settings = settings or Settings()
     own_fetcher = fetcher is None
     own_executor = executor is None and len(subs) > 1
@@ -148,6 +150,9 @@ async def refresh_feeds(
     summary = RefreshSummary(total=len(subs))
     started = time.monotonic()
     saver = _GroupSaver(store)
+    from newsreader.stories.alongside import Alongside
+
+    stories = Alongside(store, settings.preferred_sources, executor) if cluster else None
 
     async def run(sub: Subscription) -> None:
         async with in_flight:
@@ -169,18 +174,18 @@ async def refresh_feeds(
         except Exception as exc:  # store failure etc.: report it, keep going
             ev = FeedDone(sub.url, "error", message=f"{type(exc).__name__}: {exc}"[:300])
         summary.add(ev)
+        if ev.new and stories is not None:
+            stories.kick()
         if on_done:
             on_done(ev)
 
     try:
         await asyncio.gather(*(run(s) for s in subs))
-        if summary.new_articles:  # new articles join a story or start one (stories/)
-            from newsreader.stories import update as update_stories
-
-            try:
-                await asyncio.to_thread(update_stories, store, preferred=settings.preferred_sources)
-            except Exception:  # never fail a refresh for it: the next run clusters these
-                pass
+        if stories is not None:  # the last stored articles join their stories
+            fetched = time.monotonic()
+            await stories.finish()
+            summary.stories_wait = time.monotonic() - fetched
+            summary.stories_busy = stories.busy
         if settings.keep_days is not None or settings.keep_per_feed is not None:
             await asyncio.to_thread(
                 store.prune, keep_days=settings.keep_days, keep_per_feed=settings.keep_per_feed

@@ -47,7 +47,7 @@ class Item:
 
     __slots__ = (
         "id", "feed_id", "published", "sig", "byline", "story", "copy_of", "pinned",
-        "_flags", "_ids", "_bits", "_title", "_keys",
+        "title", "_flags", "_ids", "_bits", "_title", "_keys",
     )  # fmt: skip
 
     def __init__(
@@ -71,6 +71,7 @@ class Item:
         self.story = story
         self.copy_of = copy_of
         self.pinned = False
+        self.title: str | None = None  # the headline, for a new article
         self._flags = flags
         self._ids: np.ndarray | None = None
         self._bits: np.ndarray | None = None

@@ -77,6 +77,58 @@ def pending(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM articles WHERE id > ?", (done,)).fetchone()[0])
 
 
+def analyse(rows: Sequence[_ArticleRow]) -> list[Item]:
+    """New articles as items: terms, body signature, byline (no I/O: runs in any process)."""
+    items = []
+    for aid, fid, title, text, author, published in rows:
+        body = text or ""
+        flags = flags_of(terms_of(title or "", body))
+        sig = minhash.signature(body) if len(body) > 250 else None
+        it = Item(aid, fid, float(published), flags, sig, has_byline(author, body))
+        it.title = title
+        items.append(it)
+    return items
+
+
+def pending_rows(
+    conn: sqlite3.Connection, after: int, upto: int | None = None, limit: int = CHUNK
+) -> list[_ArticleRow]:
+    """Stored articles with ids in (after, upto], oldest id first."""
+    return conn.execute(
+        "SELECT id, feed_id, title, text, author, published FROM articles "
+        "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+        (after, upto if upto is not None else 2**62, limit),
+    ).fetchall()
+
+
+def done_id(conn: sqlite3.Connection) -> int:
+    """The last article id clustered."""
+    value = _state(conn, "done_id", 0)
+    return value if isinstance(value, int) else 0
+
+
+def decide(
+    store: Store,
+    items: Sequence[Item],
+    after: int,
+    summary: UpdateSummary,
+    *,
+    params: Params = DEFAULT,
+    preferred: Sequence[str] = (),
+) -> bool:
+    """Cluster analysed items (the articles after id `after`, in id order) in one write
+    transaction; False, with nothing written, when the store's clustering is not at `after`."""
+    if not items:
+        return True
+    with store.transaction() as conn:
+        if done_id(conn) != after:
+            return False
+        _Chunk(conn, params, preferred).run(list(items), summary)
+        _set_state(conn, "done_id", items[-1].id)
+        _sweep(conn)
+    return True
+
+
 def update(
     store: Store,
     *,
@@ -88,18 +140,14 @@ def update(
     started = time.perf_counter()
     summary = UpdateSummary()
     while True:
-        with store.transaction() as conn:
-            done = int(_state(conn, "done_id", 0) or 0)  # type: ignore[call-overload]
-            rows = conn.execute(
-                "SELECT id, feed_id, title, text, author, published FROM articles "
-                "WHERE id > ? ORDER BY id LIMIT ?",
-                (done, chunk),
-            ).fetchall()
-            if not rows:
-                break
-            _Chunk(conn, params, preferred).run(rows, summary)
-            _set_state(conn, "done_id", rows[-1][0])
-            _sweep(conn)
+        # The analysis (most of the work, no writes) runs outside the write transaction, so a
+        # refresh storing feeds at the same time waits only for the decisions and the writes.
+        after = done_id(store.conn)
+        rows = pending_rows(store.conn, after, limit=chunk)
+        if not rows:
+            break
+        if not decide(store, analyse(rows), after, summary, params=params, preferred=preferred):
+            continue  # another process clustered these meanwhile
         if len(rows) < chunk:
             break
     summary.seconds = time.perf_counter() - started
@@ -138,19 +186,8 @@ class _Chunk:
         self.members: dict[int, list[int]] = {}  # story -> member ids known to this run
         self.first_seen: dict[int, float] = {}
         self.touched: set[int] = set()
-        self.titles: dict[int, str | None] = {}
 
     # ------------------------------------------------------------------ analysis
-    def _analyse(self, rows: list[_ArticleRow]) -> list[Item]:
-        items = []
-        for aid, fid, title, text, author, published in rows:
-            self.titles[aid] = title
-            flags = flags_of(terms_of(title or "", text or ""))
-            body = text or ""
-            sig = minhash.signature(body) if len(body) > 250 else None
-            items.append(Item(aid, fid, float(published), flags, sig, has_byline(author, body)))
-        return items
-
     def _feed_furniture(self, items: list[Item]) -> None:
         """Terms in so many of a feed's headlines that they name the feed (and the words of
         its name): marked FEED, they weigh as little as a label."""
@@ -269,8 +306,7 @@ class _Chunk:
             self.members.setdefault(sid, []).append(aid)
 
     # ------------------------------------------------------------------ decisions
-    def run(self, rows: list[_ArticleRow], summary: UpdateSummary) -> None:
-        items = self._analyse(rows)
+    def run(self, items: list[Item], summary: UpdateSummary) -> None:
         self._feed_furniture(items)
         self._frequencies(items)
         items.sort(key=lambda i: (i.published, i.id))  # decided oldest first
@@ -351,7 +387,7 @@ class _Chunk:
             cur = self.conn.execute(
                 "INSERT INTO stories(title, first_seen, last_seen, size, sources, original_id) "
                 "VALUES (?, ?, ?, 1, 1, ?)",
-                (clean(self.titles.get(it.id) or "", 300), it.published, it.published, it.id),
+                (clean(it.title or "", 300), it.published, it.published, it.id),
             )
             sid = int(cur.lastrowid or 0)
             self.first_seen[sid] = it.published
