@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from newsreader.stories import minhash
 from newsreader.stories.candidates import (
     Hits,
@@ -80,10 +82,18 @@ def pending(conn: sqlite3.Connection) -> int:
 def analyse(rows: Sequence[_ArticleRow]) -> list[Item]:
     """New articles as items: terms, body signature, byline (no I/O: runs in any process)."""
     items = []
+    # One text carried by several feeds (syndication, a feed subscribed twice) is analysed once.
+    seen: dict[tuple[str, str], tuple[dict[int, int], np.ndarray | None]] = {}
     for aid, fid, title, text, author, published in rows:
         body = text or ""
-        flags = flags_of(terms_of(title or "", body))
-        sig = minhash.signature(body) if len(body) > 250 else None
+        key = (title or "", body)
+        done = seen.get(key)
+        if done is None:
+            flags = flags_of(terms_of(title or "", body))
+            sig = minhash.signature(body) if len(body) > 250 else None
+            seen[key] = (flags, sig)
+        else:
+            flags, sig = dict(done[0]), done[1]
         it = Item(aid, fid, float(published), flags, sig, has_byline(author, body))
         it.title = title
         items.append(it)
