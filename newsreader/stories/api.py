@@ -30,6 +30,8 @@ class StoryRow:
     last_seen: float
     original_id: int | None
     unread: int
+    original_feed: str | None = None  # the feed of the likely original
+    copies: int = 0  # members that are near-duplicates of another member
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,10 @@ def list_stories(
     sql = (
         "SELECT s.id, s.title, s.size, s.sources, s.first_seen, s.last_seen, s.original_id, "
         "(SELECT count(*) FROM story_articles m JOIN articles a ON a.id = m.article_id "
-        " WHERE m.story_id = s.id AND a.read = 0) "
+        " WHERE m.story_id = s.id AND a.read = 0), "
+        "(SELECT coalesce(f.title, f.feed_title, f.url) FROM articles a "
+        " JOIN feeds f ON f.id = a.feed_id WHERE a.id = s.original_id), "
+        "(SELECT count(*) FROM story_articles m WHERE m.story_id = s.id AND m.role = 'copy') "
         "FROM stories s WHERE s.size > 1 AND s.size >= ?"
     )
     params: list[object] = [min_size]
@@ -64,6 +69,26 @@ def list_stories(
         sql += " LIMIT ?"
         params.append(limit)
     return [StoryRow(*r) for r in store.conn.execute(sql, params)]
+
+
+def count_stories(store: Store, *, unread: bool = False) -> int:
+    """How many stories of two or more articles there are (with an unread article)."""
+    sql = "SELECT count(*) FROM stories s WHERE s.size > 1"
+    if unread:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM story_articles m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = s.id AND a.read = 0)"
+        )
+    return int(store.conn.execute(sql).fetchone()[0])
+
+
+def mark_story_of_read(store: Store, article_id: int) -> int:
+    """Mark every article of the story of `article_id` read (a story of two or more)."""
+    sid = story_of(store, article_id)
+    if sid is None:
+        return 0
+    (size,) = store.conn.execute("SELECT size FROM stories WHERE id = ?", (sid,)).fetchone() or (0,)
+    return mark_read(store, sid) if size > 1 else 0
 
 
 _ROLE_ORDER = {"original": 0, "coverage": 1, "copy": 2}
