@@ -97,9 +97,10 @@ class StoryActions(ReaderState):
         lst = self.story_list
         if not (self.in_stories and lst.in_story):
             return False
-        lst.show_stories(lst.stories)
+        lst.show_stories(lst.stories)  # at once, then fresh (a split changed the counts)
         self._title_stories()
         self._say_idle()
+        self.reload_view()
         return True
 
     def _title_stories(self) -> None:

@@ -206,8 +206,7 @@ class StoryList(OptionList):
     # ------------------------------------------------------------------ events
     def _announce(self) -> None:
         a = self.current_article
-        if a is not None:
-            self.post_message(ArticleHighlighted(a.id, self.highlighted or 0))
+        self.post_message(ArticleHighlighted(a.id if a else None, self.highlighted or 0))
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
