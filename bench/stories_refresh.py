@@ -54,14 +54,15 @@ def main() -> int:
     )
     ap.add_argument("--feeds", type=int, nargs="+", default=[80, 400])
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--latency", type=float, default=0.1, help="seconds per response")
     args = ap.parse_args()
     print(
-        "| feeds | new articles | refresh without stories | with stories | overhead "
+        "| feeds | latency | new articles | refresh without stories | with stories | overhead "
         "| clustering ran | waited after the last feed |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for n in args.feeds:
-        server, urls = serve_real_feeds(n, latency=0.1)
+        server, urls = serve_real_feeds(n, latency=args.latency)
         try:
             base: list[float] = []
             with_: list[float] = []
@@ -83,7 +84,7 @@ def main() -> int:
             server.stop()
         b, w = statistics.median(base), statistics.median(with_)
         print(
-            f"| {n} | {new} | {b:.2f} s | {w:.2f} s | {100 * (w - b) / b:+.0f}% "
+            f"| {n} | {1000 * args.latency:.0f} ms | {new} | {b:.2f} s | {w:.2f} s | {100 * (w - b) / b:+.0f}% "
             f"| {statistics.median(busy):.2f} s | {statistics.median(wait):.2f} s |"
         )
     return 0

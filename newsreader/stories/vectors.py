@@ -33,6 +33,7 @@ class Vec:
         p: np.ndarray,
         norm: float,
         max_idf: float,
+        numbers: bool = True,
     ) -> None:
         self.item = item
         self.ids = ids
@@ -41,7 +42,7 @@ class Vec:
         self.p = p
         self.norm = norm or 1.0
         self.max_idf = max_idf
-        self.numbers = item.exact_numbers() if _has_numbers(item) else {}
+        self.numbers = item.exact_numbers() if numbers else {}
         self._strong: dict[int, float] | None = None
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -58,11 +59,6 @@ class Vec:
             order = np.argsort(self.ids, kind="stable")
             self._sorted = (self.ids[order], self.w[order])
         return self._sorted
-
-
-def _has_numbers(item: Item) -> bool:
-    _, bits = item.arrays()
-    return bool(len(bits)) and bool(np.any(bits & TITLE_NUMBER))
 
 
 class Weights:
@@ -101,11 +97,14 @@ class Weights:
         starts = ends - lens
         sq = np.concatenate(([0.0], np.cumsum(w * w)))
         norms = np.sqrt(sq[ends] - sq[starts]).tolist()
-        out = []
-        for k, it in enumerate(items):
-            a, b = int(starts[k]), int(ends[k])
-            out.append(Vec(it, ids[a:b], w[a:b], idf[a:b], p[a:b], norms[k], self.max_idf))
-        return out
+        tn = np.concatenate(([0], np.cumsum((bits & TITLE_NUMBER) != 0)))
+        numbered = (tn[ends] > tn[starts]).tolist()  # items with headline numbers
+        lo, hi = starts.tolist(), ends.tolist()
+        top = self.max_idf
+        return [
+            Vec(it, ids[a:b], w[a:b], idf[a:b], p[a:b], norm, top, num)
+            for it, a, b, norm, num in zip(items, lo, hi, norms, numbered, strict=True)
+        ]
 
 
 def conflict(a: Vec, b: Vec) -> bool:
