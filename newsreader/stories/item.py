@@ -140,22 +140,22 @@ class Item:
 def flags_of(terms: Terms) -> dict[int, int]:
     out: dict[int, int] = {}
     get = out.get
-
-    def put(term: str, bit: int) -> None:
-        tid = term_id(term)
-        out[tid] = get(tid, 0) | bit
-
+    tid = term_id
     furniture = terms.furniture
     for t in terms.title:
-        put(t, TITLE | (LABEL if t in furniture else 0))
+        i = tid(t)
+        out[i] = get(i, 0) | (TITLE | LABEL if t in furniture else TITLE)
     for t in terms.lead:
-        put(t, LEAD)
+        i = tid(t)
+        out[i] = get(i, 0) | LEAD
     for t in terms.names:
-        put(t, NAME)
+        i = tid(t)
+        out[i] = get(i, 0) | NAME
     for n in terms.numbers:
         in_title = n in terms.title_numbers
         bits = NUMBER | number_kind(n) | (TITLE_NUMBER | TITLE if in_title else LEAD)
-        put(n, bits | (APPROX if n in terms.approx else 0))
+        i = tid(n)
+        out[i] = get(i, 0) | bits | (APPROX if n in terms.approx else 0)
     return out
 
 
