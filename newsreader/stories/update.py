@@ -196,6 +196,8 @@ class _Chunk:
         self.members: dict[int, list[int]] = {}  # story -> member ids known to this run
         self.first_seen: dict[int, float] = {}
         self.touched: set[int] = set()
+        self.next_story = 0  # ids of the stories this run starts (inside its transaction)
+        self.new_stories: list[tuple[int, str, float, float, int]] = []
 
     # ------------------------------------------------------------------ analysis
     def _feed_furniture(self, items: list[Item]) -> None:
@@ -226,7 +228,7 @@ class _Chunk:
             temp(conn, "story_need", "feed_id INTEGER, need INTEGER", need.items())
             for fid, t in conn.execute(
                 "SELECT s.feed_id, s.term FROM story_need q JOIN story_feed_terms s "
-                "ON s.feed_id = q.feed_id WHERE s.n >= q.need AND s.term != ?",
+                "ON s.feed_id = q.feed_id WHERE s.n >= q.need AND s.n >= 3 AND s.term != ?",
                 (FEED_TERM,),
             ):
                 frequent.setdefault(fid, set()).add(t)
@@ -332,6 +334,9 @@ class _Chunk:
         self.vecs = {v.item.id: v for v in weights.vecs(known)}
         banned = self._splits([it.id for it in items])
         judge = CopyJudge(self.conn, self.params)
+        (self.next_story,) = self.conn.execute(
+            "SELECT coalesce(max(id), 0) + 1 FROM stories"
+        ).fetchone()
         w = self.params.window
         for it in items:
             cands = [
@@ -394,12 +399,11 @@ class _Chunk:
             stories = {s: [self.vecs[m] for m in self.members.get(s, ())] for s in near}
         sid = choose(x, stories, self.first_seen, self.params, cos) if stories else None
         if sid is None:  # a story of its own, complete as written (until a second member)
-            cur = self.conn.execute(
-                "INSERT INTO stories(title, first_seen, last_seen, size, sources, original_id) "
-                "VALUES (?, ?, ?, 1, 1, ?)",
-                (clean(it.title or "", 300), it.published, it.published, it.id),
+            sid = self.next_story
+            self.next_story += 1
+            self.new_stories.append(
+                (sid, clean(it.title or "", 300), it.published, it.published, it.id)
             )
-            sid = int(cur.lastrowid or 0)
             self.first_seen[sid] = it.published
             self.members[sid] = [it.id]
             it.story = sid
@@ -416,6 +420,11 @@ class _Chunk:
 
     def _write(self, items: list[Item]) -> None:
         conn = self.conn
+        conn.executemany(
+            "INSERT INTO stories(id, title, first_seen, last_seen, size, sources, original_id) "
+            "VALUES (?, ?, ?, ?, 1, 1, ?)",
+            self.new_stories,
+        )
         conn.executemany(
             "INSERT OR REPLACE INTO story_articles(article_id, story_id, feed_id, published, "
             "copy_of, byline, terms, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
