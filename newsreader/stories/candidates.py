@@ -204,22 +204,42 @@ def local_hits(
 def stored_buckets(
     conn: sqlite3.Connection, items: Sequence[Item], window: float
 ) -> dict[int, list[int]]:
-    """LSH bucket key -> stored article ids, for the bucket keys of the new bodies."""
-    keys: set[tuple[int, int]] = set()
+    """LSH bucket key -> stored article ids, for the bucket keys of the new bodies: one row
+    per key (its periods as a range, joined through the periods that hold buckets)."""
     bodies = [it for it in items if it.sig is not None]
     if not bodies:
         return {}
-    wanted = {p for it in bodies for p in periods(it.published, window)}
-    have = _periods_with_rows(conn, "story_buckets", wanted)
-    for it in bodies:
-        for p in periods(it.published, window):
-            if p in have:
-                keys.update((k, p) for k in it.band_keys())
-    temp(conn, "story_k", "key INTEGER, period INTEGER", keys)
+    pub = np.fromiter((it.published for it in bodies), dtype=np.float64, count=len(bodies))
+    first = np.maximum(0, ((pub - window) / PERIOD).astype(np.int64))
+    last = np.maximum(0, ((pub + window) / PERIOD).astype(np.int64))
+    spread = int((last - first).max()) + 1
+    wanted = np.unique(np.concatenate([np.minimum(first + off, last) for off in range(spread)]))
+    have = _periods_with_rows(conn, "story_buckets", wanted.tolist())
+    if not have:
+        return {}
+    keys = np.array([it.band_keys() for it in bodies], dtype=np.int64)
+    per_key = keys.shape[1]
+    flat = keys.ravel()
+    order = np.argsort(flat, kind="stable")
+    flat = flat[order]
+    lo, hi = np.repeat(first, per_key)[order], np.repeat(last, per_key)[order]
+    start = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    temp(conn, "story_bp", "p INTEGER PRIMARY KEY", ((p,) for p in sorted(have)))
+    temp(
+        conn,
+        "story_k",
+        "key INTEGER, p0 INTEGER, p1 INTEGER",
+        zip(
+            flat[start].tolist(),
+            np.minimum.reduceat(lo, start).tolist(),
+            np.maximum.reduceat(hi, start).tolist(),
+            strict=True,
+        ),
+    )
     out: dict[int, list[int]] = {}
     for k, aid in conn.execute(
-        "SELECT b.key, b.article_id FROM story_k q JOIN story_buckets b "
-        "ON b.period = q.period AND b.key = q.key"
+        "SELECT q.key, b.article_id FROM story_k q JOIN story_bp r ON r.p BETWEEN q.p0 AND q.p1 "
+        "JOIN story_buckets b ON b.period = r.p AND b.key = q.key"
     ):
         out.setdefault(k, []).append(aid)
     return out

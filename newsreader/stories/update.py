@@ -32,7 +32,7 @@ from newsreader.stories.candidates import (
 )
 from newsreader.stories.copies import CopyJudge
 from newsreader.stories.decide import DEFAULT, Params, choose
-from newsreader.stories.item import FEED, LABEL, TITLE, Item, encode, flags_of
+from newsreader.stories.item import FEED, LABEL, TITLE, Item, decode, encode, flags_of
 from newsreader.stories.roles import refresh_stories
 from newsreader.stories.text import has_byline, terms_of
 from newsreader.stories.vectors import Vec, Weights, cosines
@@ -79,21 +79,28 @@ def pending(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM articles WHERE id > ?", (done,)).fetchone()[0])
 
 
+# One text carried by several feeds (syndication, one feed subscribed twice, a wire story) is
+# analysed once per process: (hashes of the headline and the text, its length) -> the result.
+_ANALYSED: dict[tuple[int, int, int], tuple[bytes, np.ndarray | None]] = {}
+_ANALYSED_MAX = 5_000  # ~3 MB
+
+
 def analyse(rows: Sequence[_ArticleRow]) -> list[Item]:
     """New articles as items: terms, body signature, byline (no I/O: runs in any process)."""
     items = []
-    # One text carried by several feeds (syndication, a feed subscribed twice) is analysed once.
-    seen: dict[tuple[str, str], tuple[dict[int, int], np.ndarray | None]] = {}
+    seen = _ANALYSED
     for aid, fid, title, text, author, published in rows:
         body = text or ""
-        key = (title or "", body)
+        key = (hash(title), hash(body), len(body))
         done = seen.get(key)
         if done is None:
             flags = flags_of(terms_of(title or "", body))
             sig = minhash.signature(body) if len(body) > 250 else None
-            seen[key] = (flags, sig)
+            if len(seen) >= _ANALYSED_MAX:
+                seen.clear()
+            seen[key] = (encode(flags), sig)
         else:
-            flags, sig = dict(done[0]), done[1]
+            flags, sig = decode(done[0]), done[1]
         it = Item(aid, fid, float(published), flags, sig, has_byline(author, body))
         it.title = title
         items.append(it)
