@@ -202,11 +202,11 @@ def local_hits(
 
 
 def stored_buckets(
-    conn: sqlite3.Connection, items: Sequence[Item], window: float
+    conn: sqlite3.Connection, bodies: Sequence[Item], keys: np.ndarray, window: float
 ) -> dict[int, list[int]]:
-    """LSH bucket key -> stored article ids, for the bucket keys of the new bodies: one row
-    per key (its periods as a range, joined through the periods that hold buckets)."""
-    bodies = [it for it in items if it.sig is not None]
+    """LSH bucket key -> stored article ids, for the bucket keys of the new bodies (`keys`:
+    one row per body): one row per key (its periods as a range, joined through the periods
+    that hold buckets)."""
     if not bodies:
         return {}
     pub = np.fromiter((it.published for it in bodies), dtype=np.float64, count=len(bodies))
@@ -217,7 +217,6 @@ def stored_buckets(
     have = _periods_with_rows(conn, "story_buckets", wanted.tolist())
     if not have:
         return {}
-    keys = np.array([it.band_keys() for it in bodies], dtype=np.int64)
     per_key = keys.shape[1]
     flat = keys.ravel()
     order = np.argsort(flat, kind="stable")

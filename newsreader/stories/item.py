@@ -47,7 +47,7 @@ class Item:
 
     __slots__ = (
         "id", "feed_id", "published", "sig", "byline", "story", "copy_of", "pinned",
-        "title", "_flags", "_ids", "_bits", "_title", "_keys",
+        "title", "_flags", "_ids", "_bits", "_title", "_keys", "_probes",
     )  # fmt: skip
 
     def __init__(
@@ -77,6 +77,7 @@ class Item:
         self._bits: np.ndarray | None = None
         self._title: frozenset[int] | None = None
         self._keys: list[int] | None = None
+        self._probes: list[int] | None = None
         if flags is None:
             self._ids, self._bits = decode_arrays(blob)
 
@@ -103,12 +104,16 @@ class Item:
             f[t] |= bit
         self._ids = self._bits = None
         self._title = None
+        self._probes = None
 
     def band_keys(self) -> list[int]:
         """The LSH band keys of the body's signature (none for a short text)."""
         if self._keys is None:
             self._keys = [] if self.sig is None else minhash.band_keys(self.sig)
         return self._keys
+
+    def set_band_keys(self, keys: list[int]) -> None:
+        self._keys = keys
 
     def title_terms(self) -> frozenset[int]:
         if self._title is None:
@@ -129,12 +134,15 @@ class Item:
         return out
 
     def probe_terms(self) -> list[int]:
-        """Terms worth looking up in the postings: the headline's and the lead's names."""
-        return [
-            t
-            for t, f in self.flags.items()
-            if not f & (LABEL | FEED) and (f & TITLE or (f & (NAME | NUMBER)))
-        ]
+        """Terms worth looking up in the postings: the headline's and the lead's names (a
+        new list each call, made once)."""
+        if self._probes is None:
+            self._probes = [
+                t
+                for t, f in self.flags.items()
+                if not f & (LABEL | FEED) and (f & TITLE or (f & (NAME | NUMBER)))
+            ]
+        return list(self._probes)
 
 
 def flags_of(terms: Terms) -> dict[int, int]:

@@ -70,11 +70,18 @@ def signature(text: str) -> np.ndarray | None:
 
 def band_keys(sig: np.ndarray) -> list[int]:
     """One 63-bit key per band (the band's number is part of the key)."""
-    rows = sig[: BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    out: list[int] = band_matrix(sig[None, :])[0].tolist()
+    return out
+
+
+def band_matrix(sigs: np.ndarray) -> np.ndarray:
+    """The band keys of many signatures at once (one row of int64 keys per signature)."""
+    rows = sigs[:, : BANDS * ROWS].astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
     with np.errstate(over="ignore"):
-        keys = (rows * _BAND_MIX[None, :]).sum(axis=1, dtype=np.uint64)
-        keys = keys + np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    return [int(k) >> 1 for k in keys]
+        keys = (rows * _BAND_MIX[None, None, :]).sum(axis=2, dtype=np.uint64)
+        keys = keys + np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+    out: np.ndarray = (keys >> np.uint64(1)).astype(np.int64)
+    return out
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -103,10 +103,21 @@ def find_byline(title: str | None, text: str | None) -> bool:
     head = text[:BYLINE_CHARS]
     if not (_LINE_BREAK.search(head) or _CREDIT.search(head) or len(head.split()) <= 16):
         return False
-    from newsreader.compare import document_from_text
+    key = (hash(title), hash(head))
+    found = _BYLINES.get(key)
+    if found is None:
+        from newsreader.compare import document_from_text
 
-    doc = document_from_text(head, "article", title=title)
-    return bool(doc.byline) or any(s.kind == "byline" for s in doc.segments)
+        doc = document_from_text(head, "article", title=title)
+        found = bool(doc.byline) or any(s.kind == "byline" for s in doc.segments)
+        if len(_BYLINES) >= 5_000:
+            _BYLINES.clear()
+        _BYLINES[key] = found
+    return found
+
+
+# The same text in several feeds is segmented once per process.
+_BYLINES: dict[tuple[int, int], bool] = {}
 
 
 def refresh_stories(

@@ -290,7 +290,12 @@ class _Chunk:
         w = self.params.window
         hits = Hits(items, [self._probes(it) for it in items])
         stored = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
-        buckets = stored_buckets(self.conn, items, w)
+        sigs = [it.sig for it in items if it.sig is not None]
+        bodies = [it for it in items if it.sig is not None]
+        matrix = minhash.band_matrix(np.stack(sigs)) if sigs else np.zeros((0, 1), np.int64)
+        for it, row in zip(bodies, matrix.tolist(), strict=True):
+            it.set_band_keys(row)
+        buckets = stored_buckets(self.conn, bodies, matrix, w)
         order = {it.id: k for k, it in enumerate(items)}  # items come in decision order
         local = local_hits(hits, items, order, w, MAX_CANDIDATES)
         chunk_keys: dict[int, list[int]] = {}
