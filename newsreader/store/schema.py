@@ -144,11 +144,11 @@ MIGRATIONS: list[str] = [
     # so that a refresh's new rows land together at the end of the index, not on every page;
     # an index of the terms frequent in a feed's headlines.
     """
-    CREATE TABLE story_postings(
+    CREATE TABLE story_postings(  -- the key's columns first (SQLite 3.40's integrity_check)
         period INTEGER NOT NULL,
         term INTEGER NOT NULL,
-        published REAL NOT NULL,
         article_id INTEGER NOT NULL,
+        published REAL NOT NULL,
         PRIMARY KEY(period, term, article_id)
     ) WITHOUT ROWID;
     INSERT OR IGNORE INTO story_postings(period, term, published, article_id)

@@ -359,9 +359,10 @@ def test_migration_4_moves_postings_and_buckets_under_their_period(tmp_path):
     con.commit()
     con.close()
     store = Store(path)
-    assert store.conn.execute("SELECT * FROM story_postings").fetchall() == [
-        (period(pub), 42, pub, 1)
-    ]
+    assert store.conn.execute(
+        "SELECT period, term, published, article_id FROM story_postings"
+    ).fetchall() == [(period(pub), 42, pub, 1)]
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert store.conn.execute("SELECT * FROM story_buckets").fetchall() == [(period(pub), 7, 1)]
 
 
