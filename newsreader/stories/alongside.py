@@ -86,6 +86,10 @@ class Alongside:
         self.busy = 0.0  # seconds some clustering step was running (wall)
         self._since: float | None = None
         self._running = 0
+        # At most one step per worker in the pool's queue at once: parsing never waits behind
+        # a backlog of clustering (on 2 cores: 400 feeds +107% instead of +130%).
+        workers = int(getattr(executor, "_max_workers", 0) or 2)
+        self._slots = asyncio.Semaphore(max(1, workers))
 
     def kick(self) -> None:
         """Articles were stored: analyse them now, decide them in turn."""
@@ -138,6 +142,10 @@ class Alongside:
 
     async def _step(self, fn: Callable[..., T], *args: object) -> T:
         """Run `fn(*args)` in the process pool (or a thread), timing the busy wall time."""
+        async with self._slots:
+            return await self._run(fn, *args)
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
         self._running += 1
         if self._since is None:
             self._since = time.perf_counter()
