@@ -276,3 +276,20 @@ def test_snapshot_story_articles_100x30(tmp_path: Path, snap_compare, utc) -> No
         await settle(app, pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=(100, 30))
+
+
+async def test_keys_act_on_the_story_article_and_list_keys_are_off(tmp_path: Path):
+    app, session = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        lst = await open_stories(app, pilot)
+        lst.highlighted = next(i for i, s in enumerate(lst.stories) if s.size == 3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("j", "s")  # star the highlighted article of the story
+        await settle(app, pilot)
+        starred = session.article(lst.articles[1].id)
+        assert starred is not None and starred.starred
+        await pilot.press("A")  # not "mark every article read" here: off in the stories view
+        await settle(app, pilot)
+        assert session.counts()["unread"] == 10

@@ -17,12 +17,16 @@ from newsreader.query import View
 from newsreader.text.safetext import clean
 from newsreader.ui.messages import StoryEntered
 from newsreader.ui.screens.reader import ReaderState
+from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
     from newsreader.stories import StoryArticle
 
 STORY_ACTIONS = {"story_compare", "story_mark", "story_split", "story_merge"}
+# Actions over the article list's view, which the story list replaces (in the stories view,
+# "mark the view read" would otherwise mean every article).
+LIST_ACTIONS = {"next_unread", "previous_unread", "mark_all_read"}
 STORIES = View("stories")
 
 
@@ -39,7 +43,18 @@ class StoryActions(ReaderState):
         """Story keys only where the stories are (the footer shows them there)."""
         if action in STORY_ACTIONS:
             return self.in_stories
+        if action in LIST_ACTIONS:
+            return not self.in_stories
         return True
+
+    def current_article_id(self) -> int | None:
+        """In the stories view: the article highlighted in a story (or the open one)."""
+        if not self.in_stories:
+            return super().current_article_id()
+        a = self.story_list.current_article
+        if a is not None and not isinstance(self.focused, ArticleView):
+            return a.id
+        return self.article.id if self.article is not None else None
 
     # ------------------------------------------------------------------ the view
     def watch_view(self, view: View) -> None:

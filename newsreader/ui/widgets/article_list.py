@@ -175,7 +175,9 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         feed_w = min(22, width // 4) if self.show_feed and width >= 50 else 0
         age_w = 4
         sources = self._sources.get(row.id, 0)
-        mark = f" {sources} sources" if sources and width >= 40 else ""
+        mark = ""
+        if sources and width >= 40:  # narrow lists keep the titles' room
+            mark = f" {sources} sources" if width >= 70 else f" {sources} src"
         title_w = max(width - 3 - (feed_w + 1 if feed_w else 0) - (age_w + 1) - len(mark), 1)
         segs = [
             Segment("●" if not row.read else " ", style),
