@@ -170,19 +170,24 @@ def numbers_in(text: str, approx: set[str] | None = None) -> set[str]:
     A number after a capitalised word inside a sentence-case line is part of a name."""
     out: set[str] = set()
     if _DIGIT.search(text):  # the digit patterns only where there is a digit
-        if not _is_title_case(text.split()):
+        if _MODEL.search(text) and not _is_title_case(text.split()):
             text = _MODEL.sub(r"\1_\2", text)
-        for m in _SCORE.finditer(text):
+        scores = list(_SCORE.finditer(text))
+        for m in scores:
             a, b = sorted((int(m.group(1)), int(m.group(2))))
             out.add(f"#{a}-{b}")  # a score or a range: "2-2", "Arsenal 0-1 Chelsea" = "1-0"
-        text = _SCORE.sub(" ", text)
+        if scores:
+            text = _SCORE.sub(" ", text)
         for m in _NUMBER.finditer(text):
             key = _number_key(m.group(2), m.group(3), m.group(4), m.group(5))
             if key is not None:
                 out.add(key)
                 if m.group(1) and approx is not None and key[-1].isdigit():
                     approx.add(key)
-    for w in _COUNT_WORDS & set(_AZ.findall(fold(text))):
+    folded = fold(text)
+    if not any(w in folded for w in _COUNT_WORDS):  # no count word, not even inside a word
+        return out
+    for w in _COUNT_WORDS & set(_AZ.findall(folded)):
         if w in _NUMBER_WORDS:
             out.add(f"#{_NUMBER_WORDS[w]:g}")
         elif approx is not None:
@@ -240,6 +245,8 @@ def _token(tok: str) -> tuple[int, str, bool, bool]:
 
 
 def _words(text: str, weight: float, out: dict[str, float], names: set[str], caps: bool) -> None:
+    if not text:
+        return
     sentence_start = True
     get = _TOKENS.get
     for tok in _WORD.findall(text):
