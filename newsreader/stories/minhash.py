@@ -39,7 +39,7 @@ class _Crc(dict[str, int]):
     """Word -> CRC-32, cached (lookups of known words stay in C)."""
 
     def __missing__(self, word: str) -> int:
-        if len(self) > 200_000:
+        if len(self) > 50_000:  # ~5 MB
             self.clear()
         h = self[word] = zlib.crc32(word.encode())
         return h

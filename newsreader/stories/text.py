@@ -238,7 +238,7 @@ def _token(tok: str) -> tuple[int, str, bool, bool]:
             acronym = len(tok) >= 2 and tok.isupper() and tok.isalpha()
             inner = any(c.isupper() for c in tok[1:]) and not acronym  # OpenAI, iPhone
             out = (_TERM, key, acronym or inner, tok[0].isupper())
-    if len(_TOKENS) > 200_000:
+    if len(_TOKENS) > 50_000:  # ~15 MB at most
         _TOKENS.clear()
     _TOKENS[tok] = out
     return out
@@ -324,7 +324,7 @@ def term_id(term: str) -> int:
     """A stable 63-bit id of a term (the store keeps ids, not strings); cached."""
     tid = _IDS.get(term)
     if tid is None:
-        if len(_IDS) > 200_000:
+        if len(_IDS) > 50_000:  # ~5 MB
             _IDS.clear()
         digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
         tid = _IDS[term] = int.from_bytes(digest, "big") >> 1
