@@ -191,6 +191,8 @@ async def refresh_feeds(
                 store.prune, keep_days=settings.keep_days, keep_per_feed=settings.keep_per_feed
             )
     finally:
+        if stories is not None:
+            stories.close()
         if own_fetcher:
             await fetcher.aclose()
         pool.shutdown()

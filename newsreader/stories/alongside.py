@@ -115,6 +115,14 @@ class Alongside:
         if self.chain is not None:
             await self.chain
 
+    def close(self) -> None:
+        """Stop what is still due (a cancelled refresh); the next run clusters the rest."""
+        if self.chain is not None and not self.chain.done():
+            self.chain.cancel()
+        for _, _, fut in self.ranges:
+            fut.cancel()
+        self.ranges.clear()
+
     async def _decide_all(self) -> None:
         while self.ranges:
             after, upto, fut = self.ranges.popleft()
