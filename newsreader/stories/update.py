@@ -1,27 +1,27 @@
 """Incremental clustering: the articles stored since the last run join a story or start one.
 
-One run reads the articles above `story_state.done_id` in chunks; each chunk is one
-transaction: analyse the new articles (terms, body signature), update the document and feed
-frequencies, fetch candidates from the postings (rare headline terms within the time window)
-and the LSH buckets (body signatures), then decide article by article, oldest first, and
-write memberships, postings and buckets. Nothing already clustered is revisited, so the cost
+One run reads the articles above `story_state.done_id` in chunks; each chunk is analysed
+(terms, body signature: stories/analysis.py, outside any transaction, in any process), then
+decided in one write transaction (`decide`): feed furniture, document frequencies, candidates
+from the postings (rare headline terms within the time window) and the LSH buckets (body
+signatures), then article by article, oldest first, and the memberships, postings and buckets
+written. Nothing already clustered is revisited, so the cost
 depends on the new articles and their candidates, not on the size of the store.
 """
 
 from __future__ import annotations
 
-import math
 import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from newsreader.stories import minhash
+from newsreader.stories.analysis import ArticleRow, analyse, feed_furniture
 from newsreader.stories.candidates import (
     Hits,
     local_hits,
@@ -32,21 +32,16 @@ from newsreader.stories.candidates import (
 )
 from newsreader.stories.copies import CopyJudge
 from newsreader.stories.decide import DEFAULT, Params, choose
-from newsreader.stories.item import FEED, LABEL, TITLE, Item, decode, encode, flags_of
+from newsreader.stories.item import TITLE, Item, encode
 from newsreader.stories.roles import refresh_stories
-from newsreader.stories.text import has_byline, terms_of
 from newsreader.stories.vectors import Vec, Weights, cosines
 from newsreader.text.safetext import clean
 
 if TYPE_CHECKING:
     from newsreader.store import Store
 
-_ArticleRow = tuple[int, int, str | None, str | None, str | None, float]
 
 CHUNK = 2000
-FEED_TERM = 0  # story_feed_terms row holding the feed's article count
-FEED_SHARE = 0.2  # a term in this share of a feed's headlines names the feed
-FEED_MIN = 8  # ... once the feed has this many
 PROBES = 10  # headline terms of an article looked up in the postings
 MAX_CANDIDATES = 40
 GONE_SWEEP = 5000  # deleted articles whose postings are swept at once
@@ -79,37 +74,9 @@ def pending(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM articles WHERE id > ?", (done,)).fetchone()[0])
 
 
-# One text carried by several feeds (syndication, one feed subscribed twice, a wire story) is
-# analysed once per process: (hashes of the headline and the text, its length) -> the result.
-_ANALYSED: dict[tuple[int, int, int], tuple[bytes, np.ndarray | None]] = {}
-_ANALYSED_MAX = 5_000  # ~3 MB
-
-
-def analyse(rows: Sequence[_ArticleRow]) -> list[Item]:
-    """New articles as items: terms, body signature, byline (no I/O: runs in any process)."""
-    items = []
-    seen = _ANALYSED
-    for aid, fid, title, text, author, published in rows:
-        body = text or ""
-        key = (hash(title), hash(body), len(body))
-        done = seen.get(key)
-        if done is None:
-            flags = flags_of(terms_of(title or "", body))
-            sig = minhash.signature(body) if len(body) > 250 else None
-            if len(seen) >= _ANALYSED_MAX:
-                seen.clear()
-            seen[key] = (encode(flags), sig)
-        else:
-            flags, sig = decode(done[0]), done[1]
-        it = Item(aid, fid, float(published), flags, sig, has_byline(author, body))
-        it.title = title
-        items.append(it)
-    return items
-
-
 def pending_rows(
     conn: sqlite3.Connection, after: int, upto: int | None = None, limit: int = CHUNK
-) -> list[_ArticleRow]:
+) -> list[ArticleRow]:
     """Stored articles with ids in (after, upto], oldest id first."""
     return conn.execute(
         "SELECT id, feed_id, title, text, author, published FROM articles "
@@ -186,11 +153,6 @@ def _sweep(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM story_gone")
 
 
-@lru_cache(maxsize=4096)
-def _name_terms(name: str) -> frozenset[int]:
-    return frozenset(flags_of(terms_of(name, "")))
-
-
 class _Chunk:
     def __init__(self, conn: sqlite3.Connection, params: Params, preferred: Sequence[str]) -> None:
         self.conn = conn
@@ -207,53 +169,6 @@ class _Chunk:
         self.new_stories: list[tuple[int, str, float, float, int]] = []
 
     # ------------------------------------------------------------------ analysis
-    def _feed_furniture(self, items: list[Item]) -> None:
-        """Terms in so many of a feed's headlines that they name the feed (and the words of
-        its name): marked FEED, they weigh as little as a label."""
-        conn = self.conn
-        per_feed: dict[int, Counter[int]] = {}
-        for it in items:
-            c = per_feed.setdefault(it.feed_id, Counter())
-            c[FEED_TERM] += 1
-            c.update(t for t, f in it.flags.items() if f & TITLE and not f & LABEL)
-        conn.executemany(
-            "INSERT INTO story_feed_terms(feed_id, term, n) VALUES (?, ?, ?) "
-            "ON CONFLICT(feed_id, term) DO UPDATE SET n = n + excluded.n",
-            [(fid, t, n) for fid, counts in per_feed.items() for t, n in counts.items()],
-        )
-        temp(conn, "story_f", "feed_id INTEGER", ((f,) for f in per_feed))
-        need: dict[int, int] = {}
-        for fid, total in conn.execute(
-            "SELECT s.feed_id, s.n FROM story_f f JOIN story_feed_terms s "
-            "ON s.feed_id = f.feed_id AND s.term = ?",
-            (FEED_TERM,),
-        ):
-            if total >= FEED_MIN:
-                need[fid] = max(3, math.ceil(FEED_SHARE * total))
-        frequent: dict[int, set[int]] = {}
-        if need:
-            temp(conn, "story_need", "feed_id INTEGER, need INTEGER", need.items())
-            for fid, t in conn.execute(
-                "SELECT s.feed_id, s.term FROM story_need q JOIN story_feed_terms s "
-                "ON s.feed_id = q.feed_id WHERE s.n >= q.need AND s.n >= 3 AND s.term != ?",
-                (FEED_TERM,),
-            ):
-                frequent.setdefault(fid, set()).add(t)
-        # The feed's own name in its headlines ("BBC News: ...", "... - Reuters") says nothing.
-        for fid, title, feed_title in conn.execute(
-            "SELECT f.id, coalesce(f.title, f.feed_title), f.feed_title FROM story_f q "
-            "JOIN feeds f ON f.id = q.feed_id"
-        ):
-            names = " ".join(x for x in (title, feed_title) if x)
-            if names:
-                frequent.setdefault(fid, set()).update(_name_terms(names))
-        for it in items:
-            freq = frequent.get(it.feed_id)
-            if freq:
-                hit = it.flags.keys() & freq
-                if hit:
-                    it.mark(hit, FEED)
-
     def _frequencies(self, items: list[Item]) -> None:
         conn = self.conn
         counts: Counter[int] = Counter()
@@ -331,7 +246,7 @@ class _Chunk:
 
     # ------------------------------------------------------------------ decisions
     def run(self, items: list[Item], summary: UpdateSummary) -> None:
-        self._feed_furniture(items)
+        feed_furniture(self.conn, items)
         self._frequencies(items)
         items.sort(key=lambda i: (i.published, i.id))  # decided oldest first
         new = {it.id for it in items}
