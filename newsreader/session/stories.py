@@ -51,11 +51,15 @@ class StoryUseCases(SessionBase):
 
         return stories.mark_read(self.store, story_id, read)
 
-    def story_count(self, unread: bool = True) -> int:
-        """Stories of two or more articles (with an unread article): the feed pane's count."""
+    def story_count(self, unread: bool = True, days: float = 7.0, now: float | None = None) -> int:
+        """Stories of two or more articles with an unread article in the `days` before `now`:
+        the feed pane's count (cheap on a big store: only the recent stories are looked at)."""
+        import time
+
         from newsreader import stories
 
-        return stories.count_stories(self.store, unread=unread)
+        since = (time.time() if now is None else now) - days * 86400
+        return stories.count_stories(self.store, unread=unread, since=since)
 
     def mark_story_of_read(self, article_id: int) -> int:
         """Reading one article of a story reads them all (`stories_mark_read`): how many

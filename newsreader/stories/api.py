@@ -71,15 +71,20 @@ def list_stories(
     return [StoryRow(*r) for r in store.conn.execute(sql, params)]
 
 
-def count_stories(store: Store, *, unread: bool = False) -> int:
-    """How many stories of two or more articles there are (with an unread article)."""
+def count_stories(store: Store, *, unread: bool = False, since: float | None = None) -> int:
+    """How many stories of two or more articles there are (with an unread article; with an
+    article since `since`: the index of recent stories keeps that cheap)."""
     sql = "SELECT count(*) FROM stories s WHERE s.size > 1"
+    params: list[object] = []
+    if since is not None:
+        sql += " AND s.last_seen >= ?"
+        params.append(since)
     if unread:
         sql += (
             " AND EXISTS (SELECT 1 FROM story_articles m JOIN articles a ON a.id = m.article_id"
             " WHERE m.story_id = s.id AND a.read = 0)"
         )
-    return int(store.conn.execute(sql).fetchone()[0])
+    return int(store.conn.execute(sql, params).fetchone()[0])
 
 
 def mark_story_of_read(store: Store, article_id: int) -> int:

@@ -174,9 +174,9 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         self._apply_counts(feeds, counts)
 
     def all_counts(self) -> dict[str, int]:
-        """The feed pane's counts: All, Unread, Starred and the unread stories."""
+        """The feed pane's counts: All, Unread, Starred and the week's unread stories."""
         counts = self.session.counts()
-        counts["stories"] = self.session.story_count()
+        counts["stories"] = self.session.story_count(now=self.clock().timestamp())
         return counts
 
     def _apply_counts(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
