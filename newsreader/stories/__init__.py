@@ -26,14 +26,14 @@ from newsreader.stories.api import (
 
 if TYPE_CHECKING:
     from newsreader.stories.decide import DEFAULT, Params
-    from newsreader.stories.update import UpdateSummary, pending, update
+    from newsreader.stories.incremental import UpdateSummary, pending, update
 else:
     _LAZY = {
         "DEFAULT": "newsreader.stories.decide",
         "Params": "newsreader.stories.decide",
-        "UpdateSummary": "newsreader.stories.update",
-        "pending": "newsreader.stories.update",
-        "update": "newsreader.stories.update",
+        "UpdateSummary": "newsreader.stories.incremental",
+        "pending": "newsreader.stories.incremental",
+        "update": "newsreader.stories.incremental",
     }
 
     def __getattr__(name: str) -> object:

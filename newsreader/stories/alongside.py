@@ -22,8 +22,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.stories.analysis import analyse
+from newsreader.stories.incremental import UpdateSummary, decide, done_id, pending_rows, update
 from newsreader.stories.item import Item
-from newsreader.stories.update import UpdateSummary, decide, done_id, pending_rows, update
 
 if TYPE_CHECKING:
     from newsreader.store import Store

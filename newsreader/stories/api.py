@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from newsreader.store import Store
-    from newsreader.stories.update import UpdateSummary
+    from newsreader.stories.incremental import UpdateSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +261,7 @@ def rebuild(store: Store, **kw: Any) -> UpdateSummary:
     """Cluster the whole store again from scratch, keeping the user's splits and merges.
 
     Not run at startup: for a changed algorithm or tuning (`newsreader stories --rebuild`)."""
-    from newsreader.stories.update import update
+    from newsreader.stories.incremental import update
 
     with store.transaction() as conn:
         for table in (
