@@ -102,7 +102,7 @@ MIGRATIONS: list[str] = [
         copy_of INTEGER,          -- the member this one is a near-duplicate of
         byline INTEGER NOT NULL DEFAULT 0,      -- 1 yes, -1 none, 0 not looked for in the text
         pinned INTEGER NOT NULL DEFAULT 0,      -- placed by the user (split or merge)
-        terms BLOB,               -- the article's weighted terms (stories/index.py)
+        terms BLOB,               -- the article's weighted terms (stories/item.py)
         sig BLOB                  -- MinHash signature of the body, NULL for short texts
     );
     CREATE INDEX story_articles_by_story ON story_articles(story_id, published);
