@@ -140,12 +140,14 @@ async def refresh_feeds(
     on_done: Callable[[FeedDone], None] | None = None,
     force: bool = False,
     scheduled: bool = True,
+    cluster: bool = True,
 ) -> RefreshSummary:
     """Refresh `subs` concurrently; never raises for a feed's failure.
 
     `scheduled` (a refresh of everything, not of feeds the user named) skips the feeds whose
     own refresh_interval has not passed (`force` fetches them all). The killfile
     (settings.ignore) is brought up to date first and hides new matches as they are stored;
+    new articles join their stories as they are stored (`cluster`; stories/alongside.py);
     retention honours each feed's keep_per_feed."""
     settings = settings or Settings()
     from newsreader.query import QueryError, killfile
@@ -171,6 +173,9 @@ async def refresh_feeds(
     )
     started = time.monotonic()
     saver = _GroupSaver(store)
+    from newsreader.stories.alongside import Alongside
+
+    stories = Alongside(store, settings.preferred_sources, executor) if cluster else None
 
     async def run(sub: Subscription) -> None:
         async with in_flight:
@@ -198,18 +203,18 @@ async def refresh_feeds(
         except Exception as exc:  # store failure etc.: report it, keep going
             ev = FeedDone(sub.url, "error", message=f"{type(exc).__name__}: {exc}"[:300])
         summary.add(ev)
+        if ev.new and stories is not None:
+            stories.kick()
         if on_done:
             on_done(ev)
 
     try:
         await asyncio.gather(*(run(s) for s in subs))
-        if summary.new_articles:  # new articles join a story or start one (stories/)
-            from newsreader.stories import update as update_stories
-
-            try:
-                await asyncio.to_thread(update_stories, store, preferred=settings.preferred_sources)
-            except Exception:  # never fail a refresh for it: the next run clusters these
-                pass
+        if stories is not None:  # the last stored articles join their stories
+            fetched = time.monotonic()
+            await stories.finish()
+            summary.stories_wait = time.monotonic() - fetched
+            summary.stories_busy = stories.busy
         per_feed = {s.url: s.keep_per_feed for s in subs if s.keep_per_feed is not None}
         if settings.keep_days is not None or settings.keep_per_feed is not None or per_feed:
             await asyncio.to_thread(
@@ -221,6 +226,8 @@ async def refresh_feeds(
         if kill is not None and kill.last_error:
             summary.notes.append(kill.last_error)
     finally:
+        if stories is not None:
+            stories.close()
         if own_fetcher:
             await fetcher.aclose()
         pool.shutdown()

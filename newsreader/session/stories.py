@@ -51,6 +51,25 @@ class StoryUseCases(SessionBase):
 
         return stories.mark_read(self.store, story_id, read)
 
+    def story_count(self, unread: bool = True, days: float = 7.0, now: float | None = None) -> int:
+        """Stories of two or more articles with an unread article in the `days` before `now`:
+        the feed pane's count (cheap on a big store: only the recent stories are looked at)."""
+        import time
+
+        from newsreader import stories
+
+        since = (time.time() if now is None else now) - days * 86400
+        return stories.count_stories(self.store, unread=unread, since=since)
+
+    def mark_story_of_read(self, article_id: int) -> int:
+        """Reading one article of a story reads them all (`stories_mark_read`): how many
+        articles changed (0 when the setting is off or the article is in no story)."""
+        from newsreader import stories
+
+        if not self.settings.stories_mark_read:
+            return 0
+        return stories.mark_story_of_read(self.store, article_id)
+
     def update_stories(self) -> None:
         """Cluster the articles stored since the last run (a refresh does it by itself)."""
         from newsreader import stories

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from newsreader.session.base import SessionBase
@@ -25,8 +26,15 @@ class SyncUseCases(SessionBase):
         from newsreader.sync import sources
 
         try:
-            return await sources.sync(
+            result = await sources.sync(
                 self.store, self.settings.sync, on_progress=on_progress, service=service
             )
         finally:
             self.reload()  # the server's feeds as far as the sync got
+        if result.new_articles:  # synced articles join their stories like fetched ones
+            from newsreader import stories
+
+            await asyncio.to_thread(
+                stories.update, self.store, preferred=self.settings.preferred_sources
+            )
+        return result

@@ -24,8 +24,9 @@ from newsreader.sources.parse import ParseError, parse_feed
 # Bodies smaller than this are parsed in the event loop's thread pool rather than shipped to a
 # process: pickling costs more than it saves for tiny feeds.
 INLINE_PARSE_BYTES = 16 * 1024
-# Imported once in the fork server, so every parse worker starts with the parser loaded.
-_PRELOAD = ["newsreader.sources.parse"]
+# Imported once in the fork server, so every parse worker starts with the parser loaded (and
+# the clustering, which a refresh runs in the same pool: stories/alongside.py).
+_PRELOAD = ["newsreader.sources.parse", "newsreader.stories.alongside", "newsreader.compare"]
 
 
 @dataclass(slots=True)

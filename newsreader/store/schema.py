@@ -102,7 +102,7 @@ MIGRATIONS: list[str] = [
         copy_of INTEGER,          -- the member this one is a near-duplicate of
         byline INTEGER NOT NULL DEFAULT 0,      -- 1 yes, -1 none, 0 not looked for in the text
         pinned INTEGER NOT NULL DEFAULT 0,      -- placed by the user (split or merge)
-        terms BLOB,               -- the article's weighted terms (stories/index.py)
+        terms BLOB,               -- the article's weighted terms (stories/item.py)
         sig BLOB                  -- MinHash signature of the body, NULL for short texts
     );
     CREATE INDEX story_articles_by_story ON story_articles(story_id, published);
@@ -228,6 +228,34 @@ MIGRATIONS: list[str] = [
             AND guid LIKE 'sync:%' LIMIT 1);
         SELECT RAISE(IGNORE);
     END;
+    """,
+    # 6: stories' postings and LSH buckets keyed by period first (4 days: stories/candidates.py),
+    # so that a refresh's new rows land together at the end of the index, not on every page;
+    # an index of the terms frequent in a feed's headlines.
+    """
+    CREATE TABLE story_postings(  -- the key's columns first (SQLite 3.40's integrity_check)
+        period INTEGER NOT NULL,
+        term INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        published REAL NOT NULL,
+        PRIMARY KEY(period, term, article_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO story_postings(period, term, published, article_id)
+        SELECT max(0, CAST(published / 345600 AS INTEGER)), term, published, article_id
+        FROM story_terms;
+    DROP TABLE story_terms;
+    CREATE TABLE story_buckets(
+        period INTEGER NOT NULL,
+        key INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY(period, key, article_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO story_buckets(period, key, article_id)
+        SELECT max(0, CAST(a.published / 345600 AS INTEGER)), b.key, b.article_id
+        FROM story_bands b JOIN story_articles a ON a.article_id = b.article_id;
+    DROP TABLE story_bands;
+    -- the terms frequent in a feed's headlines (feed furniture) without scanning the others
+    CREATE INDEX story_feed_terms_frequent ON story_feed_terms(feed_id, n) WHERE n >= 3;
     """,
 ]
 

@@ -9,8 +9,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from newsreader.stories.roles import refresh_stories
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from newsreader.store import Store
+    from newsreader.stories.incremental import UpdateSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +30,8 @@ class StoryRow:
     last_seen: float
     original_id: int | None
     unread: int
+    original_feed: str | None = None  # the feed of the likely original
+    copies: int = 0  # members that are near-duplicates of another member
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +48,16 @@ class StoryArticle:
 
 
 def list_stories(
-    store, *, limit: int | None = None, min_size: int = 2, since: float | None = None
+    store: Store, *, limit: int | None = None, min_size: int = 2, since: float | None = None
 ) -> list[StoryRow]:
     """Stories with at least `min_size` articles, newest (latest article) first."""
     sql = (
         "SELECT s.id, s.title, s.size, s.sources, s.first_seen, s.last_seen, s.original_id, "
         "(SELECT count(*) FROM story_articles m JOIN articles a ON a.id = m.article_id "
-        " WHERE m.story_id = s.id AND a.read = 0) "
+        " WHERE m.story_id = s.id AND a.read = 0), "
+        "(SELECT coalesce(f.title, f.feed_title, f.url) FROM articles a "
+        " JOIN feeds f ON f.id = a.feed_id WHERE a.id = s.original_id), "
+        "(SELECT count(*) FROM story_articles m WHERE m.story_id = s.id AND m.role = 'copy') "
         "FROM stories s WHERE s.size > 1 AND s.size >= ?"
     )
     params: list[object] = [min_size]
@@ -59,16 +71,41 @@ def list_stories(
     return [StoryRow(*r) for r in store.conn.execute(sql, params)]
 
 
+def count_stories(store: Store, *, unread: bool = False, since: float | None = None) -> int:
+    """How many stories of two or more articles there are (with an unread article; with an
+    article since `since`: the index of recent stories keeps that cheap)."""
+    sql = "SELECT count(*) FROM stories s WHERE s.size > 1"
+    params: list[object] = []
+    if since is not None:
+        sql += " AND s.last_seen >= ?"
+        params.append(since)
+    if unread:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM story_articles m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.story_id = s.id AND a.read = 0)"
+        )
+    return int(store.conn.execute(sql, params).fetchone()[0])
+
+
+def mark_story_of_read(store: Store, article_id: int) -> int:
+    """Mark every article of the story of `article_id` read (a story of two or more)."""
+    sid = story_of(store, article_id)
+    if sid is None:
+        return 0
+    (size,) = store.conn.execute("SELECT size FROM stories WHERE id = ?", (sid,)).fetchone() or (0,)
+    return mark_read(store, sid) if size > 1 else 0
+
+
 _ROLE_ORDER = {"original": 0, "coverage": 1, "copy": 2}
 
 
-def story_articles(store, story_id: int) -> list[StoryArticle]:
+def story_articles(store: Store, story_id: int) -> list[StoryArticle]:
     """The articles of a story: the original first, then coverage, then copies, each by date."""
     rows = store.conn.execute(
         "SELECT a.id, a.feed_id, coalesce(f.title, f.feed_title, f.url), a.link, a.title, "
         "m.role, a.published, a.read, m.copy_of FROM story_articles m "
         "JOIN articles a ON a.id = m.article_id JOIN feeds f ON f.id = a.feed_id "
-        "WHERE m.story_id = ?",
+        "WHERE m.story_id = ? AND a.hidden = 0",  # killfiled articles are never listed
         (story_id,),
     ).fetchall()
     out = [StoryArticle(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8]) for r in rows]
@@ -76,14 +113,14 @@ def story_articles(store, story_id: int) -> list[StoryArticle]:
     return out
 
 
-def story_of(store, article_id: int) -> int | None:
+def story_of(store: Store, article_id: int) -> int | None:
     row = store.conn.execute(
         "SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)
     ).fetchone()
     return int(row[0]) if row else None
 
 
-def marks(store, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+def marks(store: Store, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     """For an article list: {article id: (story id, sources)} for the articles that belong to a
     story of more than one article (the "N sources" mark). One query per 500 ids."""
     out: dict[int, tuple[int, int]] = {}
@@ -101,7 +138,7 @@ def marks(store, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
     return out
 
 
-def mark_read(store, story_id: int, read: bool = True) -> int:
+def mark_read(store: Store, story_id: int, read: bool = True) -> int:
     """Mark every article of a story read (or unread); returns how many changed."""
     with store.transaction() as conn:
         cur = conn.execute(
@@ -109,10 +146,10 @@ def mark_read(store, story_id: int, read: bool = True) -> int:
             "(SELECT article_id FROM story_articles WHERE story_id = ?)",
             (int(read), int(read), story_id),
         )
-        return cur.rowcount
+        return int(cur.rowcount)
 
 
-def split(store, article_id: int, preferred: Iterable[str] = ()) -> int | None:
+def split(store: Store, article_id: int, preferred: Iterable[str] = ()) -> int | None:
     """Take an article out of its story into a story of its own, and remember that it never
     belongs with the story's other articles. Returns the new story's id (None when the
     article is not clustered yet)."""
@@ -159,7 +196,7 @@ def split(store, article_id: int, preferred: Iterable[str] = ()) -> int | None:
         return new
 
 
-def merge(store, keep: int, other: int, preferred: Iterable[str] = ()) -> int:
+def merge(store: Store, keep: int, other: int, preferred: Iterable[str] = ()) -> int:
     """Move every article of story `other` into story `keep`, and remember it."""
     if keep == other:
         return keep
@@ -192,7 +229,7 @@ def merge(store, keep: int, other: int, preferred: Iterable[str] = ()) -> int:
         return keep
 
 
-def _member_ids(conn, story_id: int) -> list[int]:
+def _member_ids(conn: sqlite3.Connection, story_id: int) -> list[int]:
     return [
         r[0]
         for r in conn.execute(
@@ -201,7 +238,7 @@ def _member_ids(conn, story_id: int) -> list[int]:
     ]
 
 
-def apply_merges(store, preferred: Iterable[str] = ()) -> int:
+def apply_merges(store: Store, preferred: Iterable[str] = ()) -> int:
     """Re-apply the user's merges (after a rebuild); returns how many stories were merged."""
     n = 0
     pairs = store.conn.execute(
@@ -220,17 +257,17 @@ def apply_merges(store, preferred: Iterable[str] = ()) -> int:
     return n
 
 
-def rebuild(store, **kw) -> object:
+def rebuild(store: Store, **kw: Any) -> UpdateSummary:
     """Cluster the whole store again from scratch, keeping the user's splits and merges.
 
     Not run at startup: for a changed algorithm or tuning (`newsreader stories --rebuild`)."""
-    from newsreader.stories.update import update
+    from newsreader.stories.incremental import update
 
     with store.transaction() as conn:
         for table in (
             "story_articles",
-            "story_terms",
-            "story_bands",
+            "story_postings",
+            "story_buckets",
             "story_df",
             "story_feed_terms",
             "story_gone",

@@ -15,11 +15,11 @@ takes no more articles: a topic a month later is a new story.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from newsreader.stories.item import FEED, LABEL, NAME, NUMBER, TITLE, Item
+from newsreader.stories.item import NAME, NUMBER
+from newsreader.stories.vectors import Vec, centroid_cosine
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,59 +44,6 @@ class Params:
 DEFAULT = Params()
 
 
-class Vec:
-    """An item's weighted terms, their norm, and its headline numbers."""
-
-    __slots__ = ("item", "w", "norm", "numbers", "strong", "max_idf")
-
-    def __init__(self, item: Item, idf: Callable[[int], float], max_idf: float = 99.0) -> None:
-        self.item = item
-        self.max_idf = max_idf
-        w: dict[int, float] = {}
-        strong: dict[int, float] = {}
-        for t, f in item.flags.items():
-            if f & (LABEL | FEED):
-                p = 0.15
-            elif f & TITLE:
-                p = 1.0
-            else:
-                p = 0.5
-            if f & NAME:
-                p *= 1.3
-            v = idf(t)
-            w[t] = p * v
-            if p >= 0.5:
-                strong[t] = v
-        self.w = w
-        self.norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        self.numbers = item.exact_numbers()
-        self.strong = strong
-
-
-def conflict(a: Vec, b: Vec) -> bool:
-    """Do the headlines give different exact numbers of one kind (magnitude 6.1 vs 5.4, a
-    $1.55bn vs a $1.73bn jackpot, 21 vs 13 satellites, 2-2 vs 0-1)?"""
-    if a.numbers and b.numbers:
-        for kind, nums in a.numbers.items():
-            other = b.numbers.get(kind)
-            if other and not (nums & other):
-                return True
-    return False
-
-
-def similarity(a: Vec, b: Vec) -> float:
-    """Cosine of two items' vectors; 0 when their headline numbers disagree."""
-    if conflict(a, b):
-        return 0.0
-    small, big = (a.w, b.w) if len(a.w) <= len(b.w) else (b.w, a.w)
-    dot = 0.0
-    for t, x in small.items():
-        y = big.get(t)
-        if y is not None:
-            dot += x * y
-    return dot / (a.norm * b.norm)
-
-
 def evidence(a: Vec, b: Vec, params: Params) -> bool:
     """Do the two share enough informative terms, one of them an anchor (a rare word, a
     name), and one of them saying what happened (not a name: the same people in the news
@@ -117,36 +64,28 @@ def evidence(a: Vec, b: Vec, params: Params) -> bool:
     return has_anchor and event and shared >= params.min_shared
 
 
-def linked(a: Vec, b: Vec, params: Params, cos: float | None = None) -> bool:
-    cos = similarity(a, b) if cos is None else cos
+def linked(a: Vec, b: Vec, params: Params, cos: float) -> bool:
     need = params.same_feed if a.item.feed_id == b.item.feed_id else params.link
     return cos >= need and evidence(a, b, params)
 
 
-def _centroid_cos(x: Vec, members: list[Vec]) -> float:
-    acc: dict[int, float] = {}
-    for m in members:
-        for t, v in m.w.items():
-            acc[t] = acc.get(t, 0.0) + v / m.norm
-    norm = math.sqrt(sum(v * v for v in acc.values())) or 1.0
-    dot = sum(v * acc[t] for t, v in x.w.items() if t in acc)
-    return dot / (x.norm * norm)
-
-
-def story_score(x: Vec, members: list[Vec], params: Params) -> float | None:
-    """How well `x` fits a story (its centroid cosine), or None when it does not fit."""
+def story_score(
+    x: Vec, members: list[Vec], params: Params, cos: Mapping[int, float]
+) -> float | None:
+    """How well `x` fits a story (its centroid cosine), or None when it does not fit; `cos`
+    holds the cosine of `x` with each member (by item id)."""
     t = x.item.published
     active = [m for m in members if abs(m.item.published - t) <= params.window]
     if not active:
         return None
     active = sorted(active, key=lambda m: abs(m.item.published - t))[: params.max_members]
-    cos = [similarity(x, m) for m in active]
-    if not any(linked(x, m, params, c) for m, c in zip(active, cos, strict=True)):
+    cs = [cos[m.item.id] for m in active]
+    if not any(linked(x, m, params, c) for m, c in zip(active, cs, strict=True)):
         return None
-    agree = sum(c >= params.support for c in cos)
+    agree = sum(c >= params.support for c in cs)
     if agree <= params.majority * len(active) and len(active) > 1:
         return None  # more than half of the recent members must agree
-    score = _centroid_cos(x, active) if len(active) > 1 else cos[0]
+    score = centroid_cosine(x, active) if len(active) > 1 else cs[0]
     return score if score >= params.centroid else None
 
 
@@ -155,6 +94,7 @@ def choose(
     stories: dict[int, list[Vec]],
     first_seen: dict[int, float],
     params: Params,
+    cos: Mapping[int, float],
     forbidden: Iterable[int] = (),
 ) -> int | None:
     """The story `x` belongs to among candidate stories, or None for a new story."""
@@ -163,7 +103,7 @@ def choose(
     for sid, members in stories.items():
         if sid in banned or x.item.published - first_seen.get(sid, 0.0) > params.span:
             continue
-        s = story_score(x, members, params)
+        s = story_score(x, members, params, cos)
         if s is not None and s > best_score:
             best, best_score = sid, s
     return best

@@ -7,10 +7,9 @@ the current document frequencies, so an article is analysed once, when it is fir
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from newsreader.stories import minhash
 from newsreader.stories.text import Terms, term_id
 
 TITLE = 1
@@ -42,20 +41,86 @@ def number_kind(key: str) -> int:
     return kind
 
 
-@dataclass(slots=True)
 class Item:
-    id: int
-    feed_id: int
-    published: float
-    flags: dict[int, int]  # term id -> flag bits
-    sig: np.ndarray | None = None
-    byline: bool = False
-    story: int = 0
-    copy_of: int | None = None
-    pinned: bool = False
+    """One article: its terms (a dict for a new article, arrays for a stored one, each made
+    from the other on demand), body signature, byline, and where the run has put it."""
 
-    def title_terms(self) -> set[int]:
-        return {t for t, f in self.flags.items() if f & TITLE and not f & (LABEL | FEED)}
+    __slots__ = (
+        "id", "feed_id", "published", "sig", "byline", "story", "copy_of", "pinned",
+        "title", "_flags", "_ids", "_bits", "_title", "_keys", "_probes",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        id: int,
+        feed_id: int,
+        published: float,
+        flags: dict[int, int] | None = None,
+        sig: np.ndarray | None = None,
+        byline: bool = False,
+        story: int = 0,
+        copy_of: int | None = None,
+        *,
+        blob: bytes | None = None,
+    ) -> None:
+        self.id = id
+        self.feed_id = feed_id
+        self.published = published
+        self.sig = sig
+        self.byline = byline
+        self.story = story
+        self.copy_of = copy_of
+        self.pinned = False
+        self.title: str | None = None  # the headline, for a new article
+        self._flags = flags
+        self._ids: np.ndarray | None = None
+        self._bits: np.ndarray | None = None
+        self._title: frozenset[int] | None = None
+        self._keys: list[int] | None = None
+        self._probes: list[int] | None = None
+        if flags is None:
+            self._ids, self._bits = decode_arrays(blob)
+
+    @property
+    def flags(self) -> dict[int, int]:
+        """Term id -> flag bits."""
+        if self._flags is None:
+            assert self._ids is not None and self._bits is not None
+            self._flags = dict(zip(self._ids.tolist(), self._bits.tolist(), strict=True))
+        return self._flags
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(term ids int64, flag bits uint16), in one order."""
+        if self._ids is None or self._bits is None:
+            f = self.flags
+            self._ids = np.fromiter(f.keys(), dtype=np.int64, count=len(f))
+            self._bits = np.fromiter(f.values(), dtype=np.uint16, count=len(f))
+        return self._ids, self._bits
+
+    def mark(self, terms: set[int], bit: int) -> None:
+        """Add `bit` to the flags of `terms` (a new item, before its arrays are made)."""
+        f = self.flags
+        for t in terms:
+            f[t] |= bit
+        self._ids = self._bits = None
+        self._title = None
+        self._probes = None
+
+    def band_keys(self) -> list[int]:
+        """The LSH band keys of the body's signature (none for a short text)."""
+        if self._keys is None:
+            self._keys = [] if self.sig is None else minhash.band_keys(self.sig)
+        return self._keys
+
+    def set_band_keys(self, keys: list[int]) -> None:
+        self._keys = keys
+
+    def title_terms(self) -> frozenset[int]:
+        if self._title is None:
+            self._title = frozenset(
+                t for t, f in self.flags.items() if f & TITLE and not f & (LABEL | FEED)
+            )
+        return self._title
 
     def title_numbers(self) -> set[int]:
         return {t for t, f in self.flags.items() if f & TITLE_NUMBER}
@@ -69,36 +134,36 @@ class Item:
         return out
 
     def probe_terms(self) -> list[int]:
-        """Terms worth looking up in the postings: the headline's and the lead's names."""
-        return [
-            t
-            for t, f in self.flags.items()
-            if not f & (LABEL | FEED) and (f & TITLE or (f & (NAME | NUMBER)))
-        ]
+        """Terms worth looking up in the postings: the headline's and the lead's names (a
+        new list each call, made once)."""
+        if self._probes is None:
+            self._probes = [
+                t
+                for t, f in self.flags.items()
+                if not f & (LABEL | FEED) and (f & TITLE or (f & (NAME | NUMBER)))
+            ]
+        return list(self._probes)
 
 
 def flags_of(terms: Terms) -> dict[int, int]:
     out: dict[int, int] = {}
-
-    def put(term: str, bit: int) -> None:
-        tid = term_id(term)
-        out[tid] = out.get(tid, 0) | bit
-
+    get = out.get
+    tid = term_id
+    furniture = terms.furniture
     for t in terms.title:
-        put(t, TITLE | (LABEL if t in terms.furniture else 0))
+        i = tid(t)
+        out[i] = get(i, 0) | (TITLE | LABEL if t in furniture else TITLE)
     for t in terms.lead:
-        put(t, LEAD)
+        i = tid(t)
+        out[i] = get(i, 0) | LEAD
     for t in terms.names:
-        put(t, NAME)
+        i = tid(t)
+        out[i] = get(i, 0) | NAME
     for n in terms.numbers:
-        put(n, NUMBER | (TITLE_NUMBER if n in terms.title_numbers else 0))
-        if n in terms.approx:
-            put(n, APPROX)
-        put(n, number_kind(n))
-        if n in terms.title_numbers:
-            put(n, TITLE)
-        else:
-            put(n, LEAD)
+        in_title = n in terms.title_numbers
+        bits = NUMBER | number_kind(n) | (TITLE_NUMBER | TITLE if in_title else LEAD)
+        i = tid(n)
+        out[i] = get(i, 0) | bits | (APPROX if n in terms.approx else 0)
     return out
 
 
@@ -108,10 +173,16 @@ def encode(flags: dict[int, int]) -> bytes:
     return ids.tobytes() + bits.tobytes()
 
 
-def decode(blob: bytes | None) -> dict[int, int]:
+def decode_arrays(blob: bytes | None) -> tuple[np.ndarray, np.ndarray]:
+    """(term ids, flag bits) of a stored blob, without copying."""
     if not blob:
-        return {}
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint16)
     n = len(blob) // 10
     ids = np.frombuffer(blob, dtype="<i8", count=n)
     bits = np.frombuffer(blob, dtype="<u2", offset=8 * n, count=n)
+    return ids, bits
+
+
+def decode(blob: bytes | None) -> dict[int, int]:
+    ids, bits = decode_arrays(blob)
     return dict(zip(ids.tolist(), bits.tolist(), strict=True))

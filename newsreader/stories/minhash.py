@@ -33,21 +33,24 @@ _WORD = re.compile(r"\w+")
 
 
 MAX_CHARS = 8000  # a copy shows in its first thousand words
-_CRC: dict[str, int] = {}
 
 
-def _crc(word: str) -> int:
-    h = _CRC.get(word)
-    if h is None:
-        if len(_CRC) > 200_000:
-            _CRC.clear()
-        h = _CRC[word] = zlib.crc32(word.encode())
-    return h
+class _Crc(dict[str, int]):
+    """Word -> CRC-32, cached (lookups of known words stay in C)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 50_000:  # ~5 MB
+            self.clear()
+        h = self[word] = zlib.crc32(word.encode())
+        return h
+
+
+_CRC = _Crc()
 
 
 def _word_hashes(text: str) -> np.ndarray:
     words = _WORD.findall(fold(text[:MAX_CHARS]))
-    return np.fromiter(map(_crc, words), dtype=np.uint64, count=len(words))
+    return np.fromiter(map(_CRC.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -57,18 +60,28 @@ def signature(text: str) -> np.ndarray | None:
         return None
     with np.errstate(over="ignore"):
         sh = h[:-2] * _MIX[0] + h[1:-1] * _MIX[1] + h[2:] * _MIX[2]
-        sh = np.unique(sh)
-        vals = (_A * sh[None, :] + _B) >> np.uint64(32)
-    return vals.min(axis=1).astype(np.uint32)
+        # A repeated shingle changes no minimum, and the shift is monotone: the minimum of
+        # the shifted hashes is the shifted minimum (one pass over 64 x shingles, in place).
+        vals = np.multiply(_A, sh[None, :])
+        vals += _B
+    out: np.ndarray = (vals.min(axis=1) >> np.uint64(32)).astype(np.uint32)
+    return out
 
 
 def band_keys(sig: np.ndarray) -> list[int]:
     """One 63-bit key per band (the band's number is part of the key)."""
-    rows = sig[: BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    out: list[int] = band_matrix(sig[None, :])[0].tolist()
+    return out
+
+
+def band_matrix(sigs: np.ndarray) -> np.ndarray:
+    """The band keys of many signatures at once (one row of int64 keys per signature)."""
+    rows = sigs[:, : BANDS * ROWS].astype(np.uint64).reshape(len(sigs), BANDS, ROWS)
     with np.errstate(over="ignore"):
-        keys = (rows * _BAND_MIX[None, :]).sum(axis=1, dtype=np.uint64)
-        keys = keys + np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    return [int(k) >> 1 for k in keys]
+        keys = (rows * _BAND_MIX[None, None, :]).sum(axis=2, dtype=np.uint64)
+        keys = keys + np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)
+    out: np.ndarray = (keys >> np.uint64(1)).astype(np.int64)
+    return out
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -9,8 +9,9 @@ earliest with a byline, then the earliest. Everyone else is coverage.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -22,16 +23,29 @@ class Member:
     id: int
     feed_id: int
     published: float
-    byline: bool
+    byline: bool | None  # None: not looked for yet (found when the ranking needs it)
     copy_of: int | None
     preferred: bool = False
 
 
-def _rank(m: Member) -> tuple[bool, bool, float, int]:
-    return (not m.preferred, not m.byline, m.published, m.id)
+def _best(cands: Sequence[Member], resolve: Callable[[Member], bool] | None) -> Member:
+    """The member ranked first: a preferred source, then the earliest with a byline, then the
+    earliest. A byline not known yet is looked for only when the order depends on it."""
+    tier = min(not m.preferred for m in cands)
+    ordered = sorted(
+        (m for m in cands if (not m.preferred) == tier), key=lambda m: (m.published, m.id)
+    )
+    for m in ordered:
+        if m.byline is None:
+            m.byline = resolve(m) if resolve is not None else False
+        if m.byline:
+            return m
+    return ordered[0]
 
 
-def assign(members: Sequence[Member]) -> tuple[int, dict[int, str]]:
+def assign(
+    members: Sequence[Member], resolve: Callable[[Member], bool] | None = None
+) -> tuple[int, dict[int, str]]:
     """(original id, role per member id) for the members of one story."""
     ids = {m.id for m in members}
     parent = {m.id: m.id for m in members}
@@ -51,11 +65,11 @@ def assign(members: Sequence[Member]) -> tuple[int, dict[int, str]]:
     roles: dict[int, str] = {}
     heads = []
     for group in groups.values():
-        head = min(group, key=_rank)
+        head = _best(group, resolve)
         heads.append(head)
         for m in group:
             roles[m.id] = "copy" if m is not head else "coverage"
-    original = min(heads, key=_rank)
+    original = _best(heads, resolve)
     roles[original.id] = "original"
     return original.id, roles
 
@@ -74,76 +88,105 @@ def is_preferred(keys: set[str], title: str | None, url: str | None) -> bool:
     return any(k and (k in cands or (host and host.endswith("." + k))) for k in keys)
 
 
-def _check_bylines(conn: sqlite3.Connection, rows: list) -> list:
-    """Members of a shared story whose byline is not known yet get the compare engine's
-    segmenter to look for one ("Demetri Sevastopulo in Sedona, Arizona 45 minutes ago"):
-    once per article (1: found, -1: none), and only for stories of several articles."""
-    from newsreader.compare import document_from_text
+BYLINE_CHARS = 3000
+# The segmenter finds a byline on a line of its own (at most 16 words) or in a credit sentence
+# ("Reporting by ..."): a text of one line of more words and no credit has none (cheap rule).
+_CREDIT = re.compile(r"(?i)\b(?:reporting|writing|editing|compiled)\s+by\b")
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 
-    out = []
-    for aid, fid, pub, byline, copy_of in rows:
-        if byline == 0:
-            r = conn.execute(
-                "SELECT title, substr(text, 1, 3000) FROM articles WHERE id = ?", (aid,)
-            )
-            found = False
-            for title, text in r:
-                if text and len(text) > 200:
-                    doc = document_from_text(text, f"article:{aid}", title=title)
-                    found = any(s.kind == "byline" for s in doc.segments) or bool(doc.byline)
-            byline = 1 if found else -1
-            conn.execute("UPDATE story_articles SET byline = ? WHERE article_id = ?", (byline, aid))
-        out.append((aid, fid, pub, byline, copy_of))
-    return out
+
+def find_byline(title: str | None, text: str | None) -> bool:
+    """Does the compare engine's segmenter find a byline in the text ("Demetri Sevastopulo in
+    Sedona, Arizona 45 minutes ago")? The cheap rule first, the segmenter only if it may."""
+    if not text or len(text) <= 200:
+        return False
+    head = text[:BYLINE_CHARS]
+    if not (_LINE_BREAK.search(head) or _CREDIT.search(head) or len(head.split()) <= 16):
+        return False
+    key = (hash(title), hash(head))
+    found = _BYLINES.get(key)
+    if found is None:
+        from newsreader.compare import document_from_text
+
+        doc = document_from_text(head, "article", title=title)
+        found = bool(doc.byline) or any(s.kind == "byline" for s in doc.segments)
+        if len(_BYLINES) >= 5_000:
+            _BYLINES.clear()
+        _BYLINES[key] = found
+    return found
+
+
+# The same text in several feeds is segmented once per process.
+_BYLINES: dict[tuple[int, int], bool] = {}
 
 
 def refresh_stories(
     conn: sqlite3.Connection, story_ids: Iterable[int], preferred: Iterable[str] = ()
 ) -> None:
     """Recompute roles, original, title, size, sources and dates of the given stories; drop
-    the stories left empty."""
+    the stories left empty. A few queries for all of them together."""
+    sids = set(story_ids)
+    if not sids:
+        return
     keys = preferred_matcher(preferred)
-    feeds = {}
-    for sid in set(story_ids):
-        rows = conn.execute(
-            "SELECT article_id, feed_id, published, byline, copy_of FROM story_articles "
-            "WHERE story_id = ?",
-            (sid,),
-        ).fetchall()
-        if not rows:
-            conn.execute("DELETE FROM stories WHERE id = ?", (sid,))
-            continue
-        members = []
-        if len(rows) > 1:
-            rows = _check_bylines(conn, rows)
-        for aid, fid, pub, byline, copy_of in rows:
-            if fid not in feeds:
-                f = conn.execute(
-                    "SELECT coalesce(title, feed_title), url FROM feeds WHERE id = ?", (fid,)
-                ).fetchone()
-                feeds[fid] = is_preferred(keys, f[0], f[1]) if f else False
-            members.append(Member(aid, fid, pub, byline > 0, copy_of, feeds[fid]))
-        original, roles = assign(members)
-        if len(members) > 1:
-            conn.executemany(
-                "UPDATE story_articles SET role = ? WHERE article_id = ? AND role != ?",
-                [(r, aid, r) for aid, r in roles.items()],
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS story_r(id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM story_r")
+    conn.executemany("INSERT INTO story_r VALUES (?)", ((i,) for i in sids))
+    by_story: dict[int, list[Member]] = {}
+    for sid, aid, fid, pub, byline, copy_of in conn.execute(
+        "SELECT m.story_id, m.article_id, m.feed_id, m.published, m.byline, m.copy_of "
+        "FROM story_r r JOIN story_articles m ON m.story_id = r.id"
+    ):
+        known = None if byline == 0 else byline > 0
+        by_story.setdefault(sid, []).append(Member(aid, fid, pub, known, copy_of))
+    gone = sids - by_story.keys()
+    if gone:
+        conn.executemany("DELETE FROM stories WHERE id = ?", ((i,) for i in gone))
+    if keys:
+        fids = {m.feed_id for ms in by_story.values() for m in ms}
+        pref = {
+            fid
+            for fid, title, url in conn.execute(
+                "SELECT id, coalesce(title, feed_title), url FROM feeds "
+                f"WHERE id IN ({','.join('?' * len(fids))})",
+                list(fids),
             )
-        else:
-            conn.execute(
-                "UPDATE story_articles SET role = 'original' WHERE article_id = ?", (original,)
-            )
-        title = conn.execute("SELECT title FROM articles WHERE id = ?", (original,)).fetchone()
-        conn.execute(
-            "UPDATE stories SET title = ?, original_id = ?, size = ?, sources = ?, "
-            "first_seen = ?, last_seen = ? WHERE id = ?",
-            (
-                clean(title[0] if title else "", 300),
-                original,
-                len(members),
-                len({m.feed_id for m in members}),
-                min(m.published for m in members),
-                max(m.published for m in members),
-                sid,
-            ),
-        )
+            if is_preferred(keys, title, url)
+        }
+        for ms in by_story.values():
+            for m in ms:
+                m.preferred = m.feed_id in pref
+    found: list[tuple[int, int]] = []
+
+    def resolve(m: Member) -> bool:
+        row = conn.execute(
+            "SELECT title, substr(text, 1, ?) FROM articles WHERE id = ?", (BYLINE_CHARS, m.id)
+        ).fetchone()
+        yes = bool(row) and find_byline(row[0], row[1])
+        found.append((1 if yes else -1, m.id))
+        return yes
+
+    roles_: list[tuple[str, int, str]] = []
+    rows: list[tuple[int, int, int, int, float, float, int]] = []  # original first
+    for sid, members in by_story.items():
+        # A story of one article has nothing to rank: its byline is looked for once it has two.
+        original, roles = assign(members, resolve if len(members) > 1 else None)
+        roles_.extend((r, aid, r) for aid, r in roles.items())
+        size, sources = len(members), len({m.feed_id for m in members})
+        first = min(m.published for m in members)
+        last = max(m.published for m in members)
+        rows.append((original, original, size, sources, first, last, sid))
+    conn.executemany("UPDATE story_articles SET byline = ? WHERE article_id = ?", found)
+    conn.executemany(
+        "UPDATE story_articles SET role = ? WHERE article_id = ? AND role != ?", roles_
+    )
+    conn.execute("DELETE FROM story_r")
+    conn.executemany("INSERT OR IGNORE INTO story_r VALUES (?)", ((r[0],) for r in rows))
+    titles = dict(
+        conn.execute("SELECT a.id, a.title FROM story_r r JOIN articles a ON a.id = r.id")
+    )
+    conn.executemany(
+        "UPDATE stories SET title = ?, original_id = ?, size = ?, sources = ?, "
+        "first_seen = ?, last_seen = ? WHERE id = ?",
+        [(clean(titles.get(r[0]) or "", 300), *r[1:]) for r in rows],
+    )

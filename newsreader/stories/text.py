@@ -159,6 +159,9 @@ def _number_key(cur: str, digits: str, scale: str | None, ordinal: str | None) -
 
 
 _MODEL = re.compile(r"(?<=\S )([A-Z][\w-]*) (\d+)(?![.,]?\d)")  # "Falcon 9", "Series 9"
+_DIGIT = re.compile(r"\d")
+_AZ = re.compile(r"[a-z]+")
+_COUNT_WORDS = frozenset(_NUMBER_WORDS) | {"dozens", "hundreds", "thousands"}
 
 
 def numbers_in(text: str, approx: set[str] | None = None) -> set[str]:
@@ -166,23 +169,28 @@ def numbers_in(text: str, approx: set[str] | None = None) -> set[str]:
     are also put in `approx`: reports of one event disagree on those as the toll grows.
     A number after a capitalised word inside a sentence-case line is part of a name."""
     out: set[str] = set()
-    words = text.split()
-    if not _is_title_case(words):
-        text = _MODEL.sub(r"\1_\2", text)
-    for m in _SCORE.finditer(text):
-        a, b = sorted((int(m.group(1)), int(m.group(2))))
-        out.add(f"#{a}-{b}")  # a score or a range: "2-2", "Arsenal 0-1 Chelsea" = "1-0"
-    text = _SCORE.sub(" ", text)
-    for m in _NUMBER.finditer(text):
-        key = _number_key(m.group(2), m.group(3), m.group(4), m.group(5))
-        if key is not None:
-            out.add(key)
-            if m.group(1) and approx is not None and key[-1].isdigit():
-                approx.add(key)
-    for w in re.findall(r"[a-z]+", fold(text)):
+    if _DIGIT.search(text):  # the digit patterns only where there is a digit
+        if _MODEL.search(text) and not _is_title_case(text.split()):
+            text = _MODEL.sub(r"\1_\2", text)
+        scores = list(_SCORE.finditer(text))
+        for m in scores:
+            a, b = sorted((int(m.group(1)), int(m.group(2))))
+            out.add(f"#{a}-{b}")  # a score or a range: "2-2", "Arsenal 0-1 Chelsea" = "1-0"
+        if scores:
+            text = _SCORE.sub(" ", text)
+        for m in _NUMBER.finditer(text):
+            key = _number_key(m.group(2), m.group(3), m.group(4), m.group(5))
+            if key is not None:
+                out.add(key)
+                if m.group(1) and approx is not None and key[-1].isdigit():
+                    approx.add(key)
+    folded = fold(text)
+    if not any(w in folded for w in _COUNT_WORDS):  # no count word, not even inside a word
+        return out
+    for w in _COUNT_WORDS & set(_AZ.findall(folded)):
         if w in _NUMBER_WORDS:
             out.add(f"#{_NUMBER_WORDS[w]:g}")
-        elif w in ("dozens", "hundreds", "thousands") and approx is not None:
+        elif approx is not None:
             approx.add("#many")
     return out
 
@@ -209,29 +217,51 @@ def _is_title_case(words: list[str]) -> bool:
     return len(long) >= 3 and sum(not w[0].isupper() for w in long) <= 1
 
 
-def _words(text: str, weight: float, out: dict[str, float], names: set[str], caps: bool) -> None:
-    toks = _WORD.findall(text)
-    sentence_start = True
-    for tok in toks:
-        folded = "usa" if tok in ("US", "U.S.") else fold(tok)
-        if folded[0].isdigit():
-            sentence_start = False
-            if len(folded) == 4 and folded.isdigit() and 1900 <= int(folded) <= 2100:
-                out[folded] = max(out.get(folded, 0.0), weight)  # a year reads like a name
-            continue  # other numbers are their own terms
-        if folded in STOP or len(folded) < 2 or folded in _SCALE or folded in _NUMBER_WORDS:
-            sentence_start = tok[-1:] in ".!?"
-            continue
+# What one token is, cached (a store's vocabulary is small; analysis is per token).
+_NUM, _SKIP, _NONE, _TERM = range(4)
+_TOKENS: dict[str, tuple[int, str, bool, bool]] = {}  # token -> (kind, key, name, capital)
+
+
+def _token(tok: str) -> tuple[int, str, bool, bool]:
+    """(kind, key, always a name, capitalised) of one token of `_WORD`."""
+    folded = "usa" if tok in ("US", "U.S.") else fold(tok)
+    if folded[0].isdigit():
+        year = len(folded) == 4 and folded.isdigit() and 1900 <= int(folded) <= 2100
+        out = (_NUM, folded if year else "", False, False)  # a year reads like a name
+    elif folded in STOP or len(folded) < 2 or folded in _SCALE or folded in _NUMBER_WORDS:
+        out = (_SKIP, "", tok[-1:] in ".!?", False)
+    else:
         key = stem(folded)
         if len(key) < 2:
-            continue
-        out[key] = max(out.get(key, 0.0), weight)
-        upper = tok[0].isupper()
-        acronym = len(tok) >= 2 and tok.isupper() and tok.isalpha()
-        inner = any(c.isupper() for c in tok[1:]) and not acronym  # OpenAI, iPhone, YouTube
-        if acronym or inner or (caps and upper and not sentence_start):
-            names.add(key)
-        sentence_start = False
+            out = (_NONE, "", False, False)
+        else:
+            acronym = len(tok) >= 2 and tok.isupper() and tok.isalpha()
+            inner = any(c.isupper() for c in tok[1:]) and not acronym  # OpenAI, iPhone
+            out = (_TERM, key, acronym or inner, tok[0].isupper())
+    if len(_TOKENS) > 50_000:  # ~15 MB at most
+        _TOKENS.clear()
+    _TOKENS[tok] = out
+    return out
+
+
+def _words(text: str, weight: float, out: dict[str, float], names: set[str], caps: bool) -> None:
+    if not text:
+        return
+    sentence_start = True
+    get = _TOKENS.get
+    for tok in _WORD.findall(text):
+        kind, key, name, upper = get(tok) or _token(tok)
+        if kind == _TERM:
+            out[key] = max(out.get(key, 0.0), weight)
+            if name or (caps and upper and not sentence_start):
+                names.add(key)
+            sentence_start = False
+        elif kind == _NUM:
+            sentence_start = False
+            if key:
+                out[key] = max(out.get(key, 0.0), weight)
+        elif kind == _SKIP:
+            sentence_start = name  # the token ends a sentence
 
 
 def lead_of(text: str, title: str) -> str:
@@ -287,6 +317,15 @@ def has_byline(author: str | None, text: str) -> bool:
     return bool(author and author.strip()) or bool(_BYLINE.search(text[:400]))
 
 
+_IDS: dict[str, int] = {}
+
+
 def term_id(term: str) -> int:
-    """A stable 63-bit id of a term (the store keeps ids, not strings)."""
-    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "big") >> 1
+    """A stable 63-bit id of a term (the store keeps ids, not strings); cached."""
+    tid = _IDS.get(term)
+    if tid is None:
+        if len(_IDS) > 50_000:  # ~5 MB
+            _IDS.clear()
+        digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
+        tid = _IDS[term] = int.from_bytes(digest, "big") >> 1
+    return tid

@@ -58,6 +58,17 @@ SCREEN: list[Binding] = [
     Binding("slash", "search", "Search", id="search"),
 ]
 
+# Stories (the "Stories" entry of the feed pane). `c` in the story list compares the article
+# with its story's original, or the two articles marked with `x`.
+STORY_LIST: list[Binding] = [
+    Binding("c", "story_compare", "Compare in story", id="story_compare"),
+]
+STORIES: list[Binding] = [
+    Binding("x", "story_mark", "Mark (compare/merge)", id="story_mark"),
+    Binding("X", "story_split", "Split from story", id="story_split"),
+    Binding("M", "story_merge", "Merge marked story", id="story_merge"),
+]
+
 APP: list[Binding] = [
     Binding("question_mark", "app.help", "Keys", id="help"),
     Binding("q", "app.quit", "Quit", id="quit"),
@@ -75,6 +86,7 @@ class Section:
 SECTIONS: list[Section] = [
     Section("Move (every pane)", [*NAV, *OPEN], "focused"),
     Section("Articles and feeds", SCREEN, "screen"),
+    Section("Stories", [*STORY_LIST, *STORIES], "screen"),
     Section("App", APP, "app"),
 ]
 

@@ -39,3 +39,10 @@ class ArticleOpened(Message):
 
     article_id: int
     index: int
+
+
+@dataclass
+class StoryEntered(Message):
+    """Enter on a story in the story list: list its articles."""
+
+    story_id: int

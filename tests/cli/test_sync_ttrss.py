@@ -583,6 +583,8 @@ def test_the_app_syncs_on_launch_and_shows_it(
                 await settle(app, pilot)
                 if any(n.message.startswith("Synced") for n in app._notifications):
                     break
+            await pilot.pause(0.3)  # the list reloads just after the notice
+            await settle(app, pilot)
             lst = app.screen.query_one(ArticleList)
             assert len(lst.ids) == 3
             await pilot.press("s")  # star the first: queued, then pushed by the next sync
@@ -597,3 +599,14 @@ def test_the_app_syncs_on_launch_and_shows_it(
     messages = asyncio.run(run())
     assert sum(m.startswith("Synced: ") for m in messages) >= 2, messages
     assert any(h["marked"] for h in other.headlines(feed_id=-4)), "the star reached the server"
+
+
+def test_synced_articles_join_stories(session: Session, account: Account, other: Api) -> None:
+    """Articles that arrive by sync are clustered like fetched ones (every article gets its
+    story, alone or with others)."""
+    url = write_feed(name_for(account, "st"), 3)
+    subscribe_elsewhere(other, url)
+    result = sync(session)
+    assert result.new_articles == 3
+    ids = [i for (i,) in session.store.conn.execute("SELECT id FROM articles").fetchall()]
+    assert ids and all(session.story_of(i) is not None for i in ids)

@@ -327,3 +327,76 @@ def test_migration_from_the_previous_schema(tmp_path):
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert stories.update(store).articles == 1
     assert stories.story_of(store, 1) is not None
+
+
+def test_migration_6_moves_postings_and_buckets_under_their_period(tmp_path):
+    """A store clustered at schema 3 keeps its postings and buckets (now keyed by period)."""
+    from newsreader.store.schema import MIGRATIONS as _MIGRATIONS
+    from newsreader.stories.candidates import period
+
+    path = tmp_path / "v3.db"
+    con = sqlite3.connect(path)
+    for script in _MIGRATIONS[:3]:
+        for stmt in _split_sql(script):
+            con.execute(stmt)
+    con.execute("PRAGMA user_version=3")
+    con.execute("INSERT INTO feeds(url, title) VALUES ('https://x.example/feed', 'X')")
+    pub = T0.timestamp()
+    con.execute(
+        "INSERT INTO articles(feed_id, guid, title, published, fetched) VALUES (1, 'g', 't', ?, ?)",
+        (pub, pub),
+    )
+    con.execute(
+        "INSERT INTO stories(id, title, first_seen, last_seen, size) VALUES (1, 't', ?, ?, 1)",
+        (pub, pub),
+    )
+    con.execute(
+        "INSERT INTO story_articles(article_id, story_id, feed_id, published) VALUES (1, 1, 1, ?)",
+        (pub,),
+    )
+    con.execute("INSERT INTO story_terms VALUES (42, ?, 1)", (pub,))
+    con.execute("INSERT INTO story_bands VALUES (7, 1)")
+    con.commit()
+    con.close()
+    store = Store(path)
+    assert store.conn.execute(
+        "SELECT period, term, published, article_id FROM story_postings"
+    ).fetchall() == [(period(pub), 42, pub, 1)]
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.conn.execute("SELECT * FROM story_buckets").fetchall() == [(period(pub), 7, 1)]
+
+
+def test_a_refresh_clusters_alongside_in_its_process_pool(tmp_path, http_server):
+    """Several feeds refreshed with a process pool: every new article is clustered by the time
+    the refresh returns, and the time it took is reported."""
+    import asyncio
+
+    from newsreader.config import Settings
+    from newsreader.models import Subscription
+    from newsreader.refresh import refresh_feeds
+
+    reports = [
+        ("Northern Wire", "Jailed Iranian activist Narges Mohammadi wins Nobel Peace Prize"),
+        ("Evening Post", "Nobel Peace Prize: Jailed Iranian activist Narges Mohammadi wins"),
+        ("Daily Ledger", "Imprisoned Iranian activist Narges Mohammadi wins Nobel Peace Prize"),
+    ]
+    urls = []
+    for k, (name, title) in enumerate(reports):
+        items = "".join(
+            f"<item><title>{t}</title><guid>{name}-{i}</guid>"
+            f"<pubDate>{(T0 + timedelta(hours=i)).strftime('%a, %d %b %Y %H:%M:%S +0000')}"
+            "</pubDate></item>"
+            for i, t in enumerate([title, *NOISE[k * 4 : k * 4 + 4]])
+        )
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}'
+        http_server.add(f"/f{k}.xml", body + "</channel></rss>", "application/rss+xml")
+        urls.append(http_server.url(f"/f{k}.xml"))
+    store = _store(tmp_path)
+    subs = [Subscription(url=u) for u in urls]
+    store.sync_subscriptions(subs)
+    summary = asyncio.run(refresh_feeds(subs, store=store, settings=Settings()))
+    assert summary.new_articles == 15
+    assert stories.pending(store.conn) == 0
+    assert summary.stories_busy > 0 and summary.stories_wait >= 0
+    (story,) = stories.list_stories(store)
+    assert story.size == 3 and story.sources == 3

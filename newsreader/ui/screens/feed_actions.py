@@ -154,7 +154,7 @@ class FeedActions(ReaderState):
     @work(group="subscriptions", exit_on_error=False)
     async def _add(self, sub: Subscription) -> None:
         added = await self.write(self.session.add, sub)
-        feeds, counts = await self.off_thread(lambda: (self.session.feeds(), self.session.counts()))
+        feeds, counts = await self.off_thread(lambda: (self.session.feeds(), self.all_counts()))
         self._apply_counts(feeds, counts)
         fid = next((f.id for f in feeds if f.url == added.url), None)
         self.show_view(View("feed", feed_id=fid))
@@ -190,7 +190,7 @@ class FeedActions(ReaderState):
         await self.write(self.session.remove, feed.url)
         if self.article is not None and self.article.feed_id == feed.id:
             self.article = None
-        feeds, counts = await self.off_thread(lambda: (self.session.feeds(), self.session.counts()))
+        feeds, counts = await self.off_thread(lambda: (self.session.feeds(), self.all_counts()))
         self._apply_counts(feeds, counts)
         self.show_view(View("all"))
         self.notify(f"Removed {clean(feed.title or feed.url, 200)}", markup=False)

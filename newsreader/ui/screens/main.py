@@ -13,22 +13,24 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from newsreader.ui.bindings import APP, SCREEN
+from newsreader.ui.bindings import APP, SCREEN, STORIES
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen, ViewEntered
 from newsreader.ui.screens.article_actions import ArticleActions
 from newsreader.ui.screens.feed_actions import FeedActions
 from newsreader.ui.screens.reader import ReaderState
 from newsreader.ui.screens.reading_tools import ReadingTools
+from newsreader.ui.screens.story_actions import StoryActions
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.feed_pane import FeedPane
 from newsreader.ui.widgets.status import StatusLine
+from newsreader.ui.widgets.story_list import StoryList
 
 WIDE = 150  # columns from which the three panes sit side by side
 
 
-class MainScreen(ArticleActions, ReadingTools, FeedActions):
-    BINDINGS = [*APP[:2], *SCREEN]  # ? and q first, so the footer always shows them
+class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):
+    BINDINGS = [*APP[:2], *SCREEN, *STORIES]  # ? and q first, so the footer always shows them
     AUTO_FOCUS = "#articles"
 
     # ------------------------------------------------------------------ layout
@@ -36,7 +38,10 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions):
         with Horizontal(id="panes"):
             yield FeedPane(id="feeds")
             with Vertical(id="right"):
-                yield ArticleList(self.session.rows, self.clock, id="articles")
+                yield ArticleList(
+                    self.session.rows, self.clock, marks=self.session.story_marks, id="articles"
+                )
+                yield StoryList(self.clock, id="stories")
                 yield ArticleView(id="article").data_bind(ReaderState.article)
         yield StatusLine(id="status")
         yield Footer()
@@ -45,8 +50,9 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions):
         self.query_one("#feeds").border_title = "Feeds"
         self.article_view.border_title = "Article"
         # Paint the cached articles at once: the first queries run right here.
+        self.story_list.display = False
         self.queries = self.session.query_feed_counts()
-        self._apply_counts(self.session.feeds(), self.session.counts())
+        self._apply_counts(self.session.feeds(), self.all_counts())
         self.article_list.set_ids(self.session.article_ids(self.view))
         self._title_list()
         self._say_idle()
@@ -65,7 +71,7 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions):
 
     @on(ViewEntered)
     def _view_entered(self, event: ViewEntered) -> None:
-        self.article_list.focus()
+        self._list_pane().focus()
 
     @on(ArticleHighlighted)
     def _highlighted(self, event: ArticleHighlighted) -> None:
@@ -77,8 +83,11 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions):
         self.open_article(event.article_id, focus=True)
 
     # ------------------------------------------------------------------ focus
+    def _list_pane(self) -> Widget:
+        return self.story_list if self.in_stories else self.article_list
+
     def _panes(self) -> list[Widget]:
-        return [self.feed_pane, self.article_list, self.article_view]
+        return [self.feed_pane, self._list_pane(), self.article_view]
 
     def action_focus_pane(self, delta: int) -> None:
         panes = self._panes()
@@ -89,6 +98,8 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions):
     def action_back(self) -> None:
         focused = self.focused
         if isinstance(focused, ArticleView):
-            self.article_list.focus()
-        elif isinstance(focused, ArticleList):
+            self._list_pane().focus()
+        elif isinstance(focused, StoryList) and self.leave_story():
+            pass
+        elif isinstance(focused, ArticleList | StoryList):
             self.feed_pane.focus()

@@ -179,10 +179,16 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
     @work(exclusive=True, group="counts", exit_on_error=False)
     async def _reload_counts(self) -> None:
         def query() -> tuple[list[FeedRow], dict[str, int], list[QueryFeedCount]]:
-            return self.session.feeds(), self.session.counts(), self.session.query_feed_counts()
+            return self.session.feeds(), self.all_counts(), self.session.query_feed_counts()
 
         feeds, counts, self.queries = await self.off_thread(query)
         self._apply_counts(feeds, counts)
+
+    def all_counts(self) -> dict[str, int]:
+        """The feed pane's counts: All, Unread, Starred and the week's unread stories."""
+        counts = self.session.counts()
+        counts["stories"] = self.session.story_count(now=self.clock().timestamp())
+        return counts
 
     def _apply_counts(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
         self.feeds = feeds

@@ -71,14 +71,17 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         rows: Callable[[Sequence[int]], list[ArticleRow]],
         clock: Callable[[], datetime],
         *,
+        marks: Callable[[list[int]], dict[int, tuple[int, int]]] | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.rows = rows
         self.clock = clock
+        self.marks = marks  # {id: (story, sources)}: the "N sources" mark of the rows in view
         self.ids: list[int] = []
         self._cache: dict[int, ArticleRow] = {}
+        self._sources: dict[int, int] = {}
         self._now: datetime = clock()
 
     # ------------------------------------------------------------------ data
@@ -87,6 +90,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         old_row = self.cursor - int(self.scroll_y)
         self.ids = ids
         self._cache.clear()
+        self._sources.clear()
         self.virtual_size = Size(self.size.width, len(ids))
         index = 0
         if keep is not None:
@@ -119,7 +123,11 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         want = [i for i in self.ids[lo:hi] if i not in self._cache]
         if len(self._cache) + len(want) > CACHE_LIMIT:
             self._cache.clear()
+            self._sources.clear()
             want = self.ids[lo:hi]
+        if self.marks is not None and want:
+            got = self.marks(want)
+            self._sources.update((a, n) for a, (_, n) in got.items() if n > 1)
         for r in self.rows(want):
             self._cache[r.id] = r
             r.title = clean(r.title, 300) or "(untitled)"
@@ -134,6 +142,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
 
     def invalidate(self) -> None:
         self._cache.clear()
+        self._sources.clear()
         self.refresh()
 
     # ------------------------------------------------------------------ painting
@@ -165,13 +174,19 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
             style, meta, star = style + cursor, meta + cursor, star + cursor
         feed_w = min(22, width // 4) if self.show_feed and width >= 50 else 0
         age_w = 4
-        title_w = max(width - 3 - (feed_w + 1 if feed_w else 0) - (age_w + 1), 1)
+        sources = self._sources.get(row.id, 0)
+        mark = ""
+        if sources and width >= 40:  # narrow lists keep the titles' room
+            mark = f" {sources} sources" if width >= 70 else f" {sources} src"
+        title_w = max(width - 3 - (feed_w + 1 if feed_w else 0) - (age_w + 1) - len(mark), 1)
         segs = [
             Segment("●" if not row.read else " ", style),
             Segment("★" if row.starred else " ", star),
             Segment(" ", style),
             Segment(_fit(row.title, title_w), style),
         ]
+        if mark:  # in a story with other feeds' reports of the same event
+            segs.append(Segment(mark, meta))
         if feed_w:
             segs.append(Segment(" " + _fit(row.feed_title or "", feed_w), meta))
         segs.append(Segment(" " + age(row.published, self._now).rjust(age_w), meta))

@@ -1,4 +1,4 @@
-"""The feed pane: All, Unread, Starred (and a Search entry), then feeds grouped by tag.
+"""The feed pane: All, Unread, Starred, Stories (and a Search entry), then feeds grouped by tag.
 
 Each entry shows its unread count; a failing feed carries a `!` mark and its error travels up
 with the `ViewChosen` message when it is highlighted (the screen shows it in the status line).
@@ -52,6 +52,7 @@ def build_entries(
         Entry("all", View("all"), "All", counts.get("unread", 0)),
         Entry("unread", View("unread"), "Unread", counts.get("unread", 0)),
         Entry("starred", View("starred"), "Starred", counts.get("starred", 0)),
+        Entry("stories", View("stories"), "Stories", counts.get("stories", 0)),
     ]
     if search is not None:
         label = "Search: " + clean(search.query, 60)

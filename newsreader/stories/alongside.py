@@ -1,0 +1,174 @@
+"""Clustering alongside a refresh: new articles join their stories while other feeds are still
+being fetched, so that the refresh waits only for its last batch.
+
+After each feed is stored the refresh calls `kick()`: the articles stored since the last kick
+are analysed (terms, signatures: most of the work) in the refresh's process pool, several
+ranges at once; one chain then decides the analysed ranges in id order, in the pool too (a
+worker opens the database by its path), merging the ranges that are ready. Without a process
+pool both steps run in threads. `finish()` waits for what is still due. Nothing here fails a
+refresh: on any error the rest is left to the next run (`story_state.done_id`), and a store
+whose clustering is not where the chain expects (another process clustered meanwhile) gets a
+plain `update`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
+
+from newsreader.stories.analysis import analyse
+from newsreader.stories.incremental import UpdateSummary, decide, done_id, pending_rows, update
+from newsreader.stories.item import Item
+
+if TYPE_CHECKING:
+    from newsreader.store import Store
+
+T = TypeVar("T")
+PART = 500  # article ids analysed by one task
+
+
+def analyse_file(path: str, after: int, upto: int) -> list[Item]:
+    """The articles with ids in (after, upto] of the database at `path`, analysed."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10.0)
+    try:
+        return analyse(pending_rows(conn, after, upto, limit=2**31))
+    finally:
+        conn.close()
+
+
+def decide_file(
+    path: str, items: Sequence[Item], after: int, preferred: Sequence[str]
+) -> UpdateSummary | None:
+    """`decide` on the database at `path` (None when its clustering is not at `after`)."""
+    from newsreader.store import Store
+
+    store = Store(path)
+    try:
+        summary = UpdateSummary()
+        return summary if decide(store, items, after, summary, preferred=preferred) else None
+    finally:
+        store.close()
+
+
+def update_file(path: str, preferred: Sequence[str]) -> UpdateSummary:
+    from newsreader.store import Store
+
+    store = Store(path)
+    try:
+        return update(store, preferred=preferred)
+    finally:
+        store.close()
+
+
+class Alongside:
+    def __init__(
+        self, store: Store, preferred: Sequence[str], executor: Executor | None = None
+    ) -> None:
+        self.store = store
+        self.path = str(store.path)
+        self.preferred = list(preferred)
+        self.executor = executor if isinstance(executor, ProcessPoolExecutor) else None
+        self.queued: int | None = None  # the last article id handed to an analysis
+        self.ranges: deque[tuple[int, int, asyncio.Future[list[Item]]]] = deque()
+        self.chain: asyncio.Task[None] | None = None
+        self.summary = UpdateSummary()
+        self.busy = 0.0  # seconds some clustering step was running (wall)
+        self._since: float | None = None
+        self._running = 0
+        # At most one step per worker in the pool's queue at once: parsing never waits behind
+        # a backlog of clustering (on 2 cores: 400 feeds +107% instead of +130%).
+        workers = int(getattr(executor, "_max_workers", 0) or 2)
+        self._slots = asyncio.Semaphore(max(1, workers))
+
+    def kick(self) -> None:
+        """Articles were stored: analyse them now, decide them in turn."""
+        conn = self.store.conn
+        (upto,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+        if self.queued is None:
+            self.queued = done_id(conn)
+        if upto <= self.queued:
+            return
+        after, self.queued = self.queued, int(upto)
+        # Ranges of at most PART ids, analysed in parallel (ids of other tables' rows leave
+        # gaps: a range may hold fewer articles).
+        for lo in range(after, self.queued, PART):
+            hi = min(lo + PART, self.queued)
+            fut = asyncio.ensure_future(self._step(analyse_file, self.path, lo, hi))
+            self.ranges.append((lo, hi, fut))
+        if self.chain is None or self.chain.done():
+            self.chain = asyncio.get_running_loop().create_task(self._decide_all())
+
+    async def finish(self) -> None:
+        """Wait until every stored article is clustered (or a step failed)."""
+        self.kick()
+        if self.chain is not None:
+            await self.chain
+
+    def close(self) -> None:
+        """Stop what is still due (a cancelled refresh); the next run clusters the rest."""
+        if self.chain is not None and not self.chain.done():
+            self.chain.cancel()
+        for _, _, fut in self.ranges:
+            fut.cancel()
+        self.ranges.clear()
+
+    async def _decide_all(self) -> None:
+        while self.ranges:
+            after, upto, fut = self.ranges.popleft()
+            try:
+                items = list(await fut)
+                while self.ranges and self.ranges[0][2].done():  # merge what is ready
+                    _, upto, more = self.ranges.popleft()
+                    items.extend(await more)
+                s = await self._step(decide_file, self.path, items, after, self.preferred)
+                if s is None:  # not where we expected: cluster whatever is left, plainly
+                    await self._drop_ranges()
+                    s = await self._step(update_file, self.path, self.preferred)
+                    self.queued = None
+            except Exception:  # never fail a refresh for it: the next run clusters these
+                await self._drop_ranges()
+                return
+            for name in ("articles", "joined", "copies", "stories"):
+                setattr(self.summary, name, getattr(self.summary, name) + getattr(s, name))
+
+    async def _drop_ranges(self) -> None:
+        while self.ranges:
+            _, _, fut = self.ranges.popleft()
+            fut.cancel()
+        self.queued = None
+
+    async def _step(self, fn: Callable[..., T], *args: object) -> T:
+        """Run `fn(*args)` in the process pool (or a thread), timing the busy wall time."""
+        async with self._slots:
+            return await self._run(fn, *args)
+
+    async def _run(self, fn: Callable[..., T], *args: object) -> T:
+        self._running += 1
+        if self._since is None:
+            self._since = time.perf_counter()
+        try:
+            if self.executor is not None:
+                try:
+                    loop = asyncio.get_running_loop()
+                    return await loop.run_in_executor(self.executor, fn, *args)
+                except Exception as exc:  # a broken pool: threads from now on
+                    if not _pool_failure(exc):
+                        raise
+                    self.executor = None
+            return await asyncio.to_thread(fn, *args)
+        finally:
+            self._running -= 1
+            if not self._running and self._since is not None:
+                self.busy += time.perf_counter() - self._since
+                self._since = None
+
+
+def _pool_failure(exc: BaseException) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(exc, BrokenProcessPool | OSError | RuntimeError)
