@@ -35,9 +35,9 @@ class Reading(SessionBase):
     def feed_id(self, url: str) -> int | None:
         return self.store.feed_id(url)
 
-    def article_ids(self, view: View) -> list[int]:
-        """The ids a view lists, newest first."""
-        return self.store.article_ids(view)
+    def article_ids(self, view: View, limit: int | None = None) -> list[int]:
+        """The ids a view lists, in its order (the first `limit` of them)."""
+        return self.store.article_ids(view, limit)
 
     def rows(self, ids: Sequence[int]) -> list[ArticleRow]:
         """List rows for `ids`, in that order (a list widget's row source)."""

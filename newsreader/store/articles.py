@@ -31,9 +31,12 @@ class ArticleQueries(Database):
             params,
         )
 
-    def article_ids(self, view: View = ALL) -> list[int]:
-        """All ids of a view in its order (cheap: the list widget pages rows by id)."""
+    def article_ids(self, view: View = ALL, limit: int | None = None) -> list[int]:
+        """The ids of a view in its order, all or the first `limit` (cheap: the list widget
+        pages rows by id)."""
         sql, params = self._view_ids_sql(view)
+        if limit is not None:
+            sql, params = sql + " LIMIT ?", [*params, limit]
         try:
             return [r[0] for r in self.conn.execute(sql, params)]
         except sqlite3.OperationalError:
@@ -92,15 +95,15 @@ class ArticleQueries(Database):
                 yield art
 
     def counts(self) -> dict[str, int]:
+        # feed_counts is kept by triggers (schema 7): a row per feed, not a scan of articles
         r = self.conn.execute(
-            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred), 0) "
-            "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE f.subscribed = 1 "
-            "AND a.hidden = 0"
+            "SELECT coalesce(sum(c.total), 0), coalesce(sum(c.unread), 0) "
+            "FROM feed_counts c JOIN feeds f ON f.id = c.feed_id WHERE f.subscribed = 1"
         ).fetchone()
-        starred = self.conn.execute(
-            "SELECT count(*) FROM articles WHERE starred = 1 AND hidden = 0"
+        (starred,) = self.conn.execute(
+            "SELECT coalesce(sum(starred), 0) FROM feed_counts"
         ).fetchone()
-        return {"all": r[0], "unread": r[1], "starred": starred[0]}
+        return {"all": r[0], "unread": r[1], "starred": starred}
 
     # ------------------------------------------------------------------ state
 

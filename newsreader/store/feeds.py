@@ -59,13 +59,9 @@ class FeedWrites(Database):
         return fid
 
     def feeds(self, *, subscribed_only: bool = True) -> list[FeedRow]:
-        counts = {
+        counts = {  # kept by triggers (schema 7): one row per feed, not a scan of articles
             r[0]: (r[1], r[2], r[3])
-            for r in self.conn.execute(
-                # the narrow covering index: 61 -> 28 ms on 100,000 articles
-                "SELECT feed_id, count(*), count(*) - sum(read), sum(starred) "
-                "FROM articles INDEXED BY articles_cover WHERE hidden = 0 GROUP BY feed_id"
-            )
+            for r in self.conn.execute("SELECT feed_id, total, unread, starred FROM feed_counts")
         }
         where = "WHERE subscribed = 1" if subscribed_only else ""
         out = []

@@ -245,3 +245,102 @@ def test_a_search_view_lists_the_newest_matches_when_there_are_many(tmp_path, mo
     monkeypatch.setattr(store_search, "SEARCH_VIEW_LIMIT", 3)
     many = store.article_ids(View(kind="search", query="walrus"))
     assert len(few) == 6 and many == few[:3]  # the newest three, newest first
+    # Among many other articles, a few matches are sorted by date rather than found by
+    # walking the date index: the same newest three.
+    others = [
+        ParsedArticle(guid=f"o{i}", title=f"Other {i}", text="otter", content_html="<p>o</p>",
+                      published=start + timedelta(days=i, hours=1))
+        for i in range(300)
+    ]  # fmt: skip
+    store.save_feed("https://b.example/f", ParsedFeed("G", None, others, None, "rss"))
+    store.conn.execute("UPDATE feeds SET subscribed = 1")
+    assert store.article_ids(View(kind="search", query="walrus")) == few[:3]
+
+
+def test_search_ranks_a_very_common_word_among_its_newest_matches(tmp_path, monkeypatch) -> None:
+    import newsreader.store.search as store_search
+
+    store = Store(tmp_path / "db.sqlite")
+    store.save_feed(URL, feed(6))
+    assert len(store.search("volcanoes")) == 6
+    monkeypatch.setattr(store_search, "RANK_AT_MOST", 2)
+    assert sorted(r.title for r in store.search("volcanoes")) == [
+        "Story number 4",
+        "Story number 5",
+    ]
+
+
+def _recount(store: Store) -> dict[int, tuple[int, int, int]]:
+    return {
+        r[0]: (r[1], r[2], r[3])
+        for r in store.conn.execute(
+            "SELECT feed_id, count(*), count(*) - sum(read), sum(starred) FROM articles "
+            "WHERE hidden = 0 GROUP BY feed_id"
+        )
+    }
+
+
+def _kept(store: Store) -> dict[int, tuple[int, int, int]]:
+    return {
+        r[0]: (r[1], r[2], r[3])
+        for r in store.conn.execute("SELECT feed_id, total, unread, starred FROM feed_counts")
+        if r[1]
+    }
+
+
+def test_feed_counts_follow_every_write(store: Store) -> None:
+    """The per-feed counts kept by triggers (schema 7) equal a recount after each kind of
+    write: new, updated and killfiled articles, read/star changes, retention, feed removal."""
+    from newsreader.query import killfile
+
+    store.save_feed(URL, feed(6))
+    store.save_feed("https://b/", feed(4, title="B"))
+    assert _kept(store) == _recount(store)
+    ids = store.article_ids(View())
+    store.set_read(ids[:3])
+    store.set_starred(ids[1], True)
+    store.set_starred(ids[4], True)
+    store.set_read(ids[:1], False)
+    assert _kept(store) == _recount(store)
+    changed = feed(6)
+    changed.articles[0].text = "Body changed"
+    store.save_feed(URL, changed)  # an update of content keeps the counts
+    assert _kept(store) == _recount(store)
+    killfile.apply(store, ['title =~ "number [12]$"'])  # hides some, counts drop
+    assert store.conn.execute("SELECT count(*) FROM articles WHERE hidden = 1").fetchone()[0]
+    assert _kept(store) == _recount(store)
+    killfile.apply(store, [])  # and they come back
+    assert _kept(store) == _recount(store)
+    store.mark_view_read(View())
+    assert _kept(store) == _recount(store)
+    store.prune(keep_per_feed=2)
+    assert _kept(store) == _recount(store)
+    store.delete_feed("https://b/")
+    assert _kept(store) == _recount(store)
+    rows = {f.url: (f.total, f.unread, f.starred) for f in store.feeds()}
+    (fid,) = store.conn.execute("SELECT id FROM feeds WHERE url = ?", (URL,)).fetchone()
+    assert rows[URL] == _recount(store)[fid]
+    counts = store.counts()
+    assert counts["all"] == sum(t for t, _, _ in _recount(store).values())
+
+
+def test_feed_counts_migrate_from_schema_6(tmp_path: Path) -> None:
+    from newsreader.store.schema import MIGRATIONS, split_sql
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    for i in range(6):
+        for stmt in split_sql(MIGRATIONS[i]):
+            conn.execute(stmt)
+    conn.execute("PRAGMA user_version=6")
+    conn.execute("INSERT INTO feeds(id, url) VALUES (1, 'https://a/')")
+    for i in range(5):
+        conn.execute(
+            "INSERT INTO articles(feed_id, guid, title, published, fetched, read, starred) "
+            "VALUES (1, ?, 't', ?, 0, ?, ?)",
+            (f"g{i}", float(i), i % 2, int(i == 3)),
+        )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert _kept(store) == _recount(store) == {1: (5, 3, 1)}
