@@ -7,6 +7,8 @@ handles their messages.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -27,6 +29,7 @@ from newsreader.ui.widgets.status import StatusLine
 from newsreader.ui.widgets.story_list import StoryList
 
 WIDE = 150  # columns from which the three panes sit side by side
+FIRST_IDS = 400  # ids of the first view read before the first paint (a few screens' worth)
 
 
 class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):
@@ -53,7 +56,13 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):
         self.story_list.display = False
         self.queries = self.session.query_feed_counts()
         self._apply_counts(self.session.feeds(), self.all_counts())
-        self.article_list.set_ids(self.session.article_ids(self.view))
+        # The first screens of the list at once; on a big store the rest comes from a worker
+        # (1,000,000 ids: ~0.4 s), the cursor kept where the user has moved it meanwhile.
+        first = self.session.article_ids(replace(self.view, sort=self.sort), FIRST_IDS)
+        self.article_list.set_ids(first)
+        if len(first) == FIRST_IDS:
+            self.article_list.partial = True
+            self.reload_view()
         self._title_list()
         self._say_idle()
         self._start_auto_refresh()

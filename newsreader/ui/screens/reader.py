@@ -120,7 +120,7 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         self.view = view
         self._say_idle()
 
-    def watch_view(self, view: View) -> None:
+    def watch_view(self, old: View, view: View) -> None:
         self.article_list.show_feed = view.kind != "feed"
         self.article_list.empty_text = "Loading…"
         self._load_view(view, None)
@@ -131,6 +131,8 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         if view != self.view:
             return
         lst = self.article_list
+        if keep is not None:  # the article under the cursor now (it may have moved meanwhile)
+            keep = lst.current_id
         lst.empty_text = _empty_text(view)
         lst.set_ids(ids, keep)
         self._title_list()
@@ -162,9 +164,10 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
 
     def _title_list(self) -> None:
         n = len(self.article_list.ids)
+        more = "+" if self.article_list.partial else ""
         # a Text, so a feed title is never read as markup
         order = "" if self.sort == "date" else f", by {self.sort}"
-        self.article_list.border_title = Text(f"{self.view_label} ({n}{order})")
+        self.article_list.border_title = Text(f"{self.view_label} ({n}{more}{order})")
 
     # ------------------------------------------------------------------ state: counts
     def schedule_counts(self, delay: float = 0.25) -> None:

@@ -57,15 +57,16 @@ class StoryActions(ReaderState):
         return self.article.id if self.article is not None else None
 
     # ------------------------------------------------------------------ the view
-    def watch_view(self, view: View) -> None:
+    def watch_view(self, old: View, view: View) -> None:
         stories = view.kind == "stories"
-        self.story_list.display = stories
-        self.article_list.display = not stories
-        self.refresh_bindings()
+        if stories != (old.kind == "stories"):  # the footer changes (a recompose) only here
+            self.story_list.display = stories
+            self.article_list.display = not stories
+            self.refresh_bindings()
         if stories:
             self._load_stories(None)
         else:
-            super().watch_view(view)
+            super().watch_view(old, view)
 
     def reload_view(self) -> None:
         if self.in_stories:

@@ -62,7 +62,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
     show_feed: reactive[bool] = reactive(True)
     empty_text: reactive[str] = reactive("No articles here.")
 
@@ -80,6 +80,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         self.clock = clock
         self.marks = marks  # {id: (story, sources)}: the "N sources" mark of the rows in view
         self.ids: list[int] = []
+        self.partial = False  # ids holds only the first of the view's (the rest is loading)
         self._cache: dict[int, ArticleRow] = {}
         self._sources: dict[int, int] = {}
         self._now: datetime = clock()
@@ -89,6 +90,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         """Show a new id list; keep the cursor on article `keep` (and its screen row)."""
         old_row = self.cursor - int(self.scroll_y)
         self.ids = ids
+        self.partial = False
         self._cache.clear()
         self._sources.clear()
         self.virtual_size = Size(self.size.width, len(ids))
@@ -198,9 +200,14 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ cursor
     def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
         if self.ids:
             self._scroll_cursor_into_view()
-        self.refresh()
+        if self.ids and int(self.scroll_y) == top:  # only the two rows change: repaint those
+            self.refresh_line(old)
+            self.refresh_line(new)
+        else:
+            self.refresh()
         self.post_message(ArticleHighlighted(self.current_id, new))
 
     def _scroll_cursor_into_view(self) -> None:
