@@ -1,5 +1,6 @@
 """Feed writes: subscriptions, validators and errors, storing a fetched feed (the update
-decision: new, changed or known articles), retention. One transaction per write."""
+decision: new, changed or known articles), retention. One transaction per write (retention:
+one per PRUNE_CHUNK articles)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from newsreader.store.db import Database, to_dt, to_ts
 from newsreader.text.safetext import clean
 
 SavedFeed = tuple[str, ParsedFeed, str | None, str | None]  # url, parsed, etag, last_modified
+PRUNE_CHUNK = 2000  # articles dropped per transaction by `prune`
 
 
 def content_hash(a: ParsedArticle) -> str:
@@ -181,13 +183,19 @@ class FeedWrites(Database):
             ).fetchall()
         if not victims:
             return 0
-        unique = {v[0]: v for v in victims}
+        unique = list({v[0]: v for v in victims}.values())
+        # In transactions of PRUNE_CHUNK articles (each with its tombstones): a first prune of
+        # a big store (250,000 of 1,000,000 articles: ~30 s, the full-text index dropping
+        # each text) never holds the write lock for long, and what was done stays done.
+        for start in range(0, len(unique), PRUNE_CHUNK):
+            chunk = unique[start : start + PRUNE_CHUNK]
+            with self.transaction() as conn:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO tombstones(feed_id, guid, dropped) VALUES (?, ?, ?)",
+                    [(f, g, now) for _, f, g in chunk],
+                )
+                conn.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i, _, _ in chunk])
         with self.transaction() as conn:
-            conn.executemany(
-                "INSERT OR IGNORE INTO tombstones(feed_id, guid, dropped) VALUES (?, ?, ?)",
-                [(f, g, now) for _, f, g in unique.values()],
-            )
-            conn.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in unique])
             conn.execute("DELETE FROM tombstones WHERE dropped < ?", (now - 365 * 86400,))
         return len(unique)
 
