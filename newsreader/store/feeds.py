@@ -155,6 +155,32 @@ class FeedWrites(Database):
         with self.transaction() as conn:
             conn.execute("DELETE FROM feeds WHERE url = ?", (url,))
 
+    def _beyond_keep(
+        self, keep_per_feed: int | None, per_feed: Mapping[str, int]
+    ) -> list[tuple[int, int, str]]:
+        """The unstarred articles of each feed after its newest `keep` (starred ones count
+        toward the keep). Feeds are counted from the feed index first and only those over
+        their limit are read: a day's prune of 1,000,000 articles reads the 5,000 it drops,
+        not every row."""
+        urls = dict(self.conn.execute("SELECT id, url FROM feeds"))
+        out: list[tuple[int, int, str]] = []
+        for fid, n in self.conn.execute(
+            "SELECT feed_id, count(*) FROM articles INDEXED BY articles_by_feed GROUP BY feed_id"
+        ).fetchall():
+            keep = per_feed.get(urls.get(fid, ""), keep_per_feed)
+            if keep is None or n <= keep:
+                continue
+            out += [
+                (i, fid, g)
+                for i, g, starred in self.conn.execute(
+                    "SELECT id, guid, starred FROM articles WHERE feed_id = ? "
+                    "ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?",
+                    (fid, keep),
+                )
+                if not starred
+            ]
+        return out
+
     def prune(
         self,
         *,
@@ -173,14 +199,7 @@ class FeedWrites(Database):
                 (now - keep_days * 86400,),
             ).fetchall()
         if keep_per_feed is not None or per_feed:
-            victims += self.conn.execute(
-                "SELECT id, feed_id, guid FROM (SELECT id, feed_id, guid, starred, row_number() "
-                "OVER (PARTITION BY feed_id ORDER BY published DESC, id DESC) AS n FROM articles) "
-                "v LEFT JOIN (SELECT fk.id AS fid, k.value AS keep FROM feeds fk "
-                "JOIN json_each(?) k ON k.key = fk.url) o ON o.fid = v.feed_id "
-                "WHERE n > coalesce(o.keep, ?, n) AND starred = 0",
-                (json.dumps(dict(per_feed or {})), keep_per_feed),
-            ).fetchall()
+            victims += self._beyond_keep(keep_per_feed, per_feed or {})
         if not victims:
             return 0
         unique = list({v[0]: v for v in victims}.values())
