@@ -36,6 +36,20 @@ def _same_title(a: Item, b: Item) -> bool:
     return bool(ta | tb) and len(ta & tb) >= 0.6 * len(ta | tb)
 
 
+# The aligner's verdict on one pair of texts: a text carried by several feeds (syndication, a
+# wire story, one feed subscribed twice) meets the same other text once per copy. Keyed by the
+# hashes and lengths of the aligner's inputs (per process, bounded like the analysis cache).
+_ALIGNED: dict[tuple[int, int, int, int], float] = {}
+_ALIGNED_MAX = 5_000
+
+
+def _body(title: str, text: str, author: str | None) -> str:
+    body = text if text.startswith(title) else f"{title}\n\n{text}"
+    if author:
+        body = body.replace("\n\n", f"\n\nBy {author}\n\n", 1)
+    return body[:ALIGN_CHARS]
+
+
 class CopyJudge:
     """Copy decisions for one update run, with a budget of aligner calls (each costs ~10 ms)."""
 
@@ -74,12 +88,16 @@ class CopyJudge:
         }
         if copy_id not in rows or original_id not in rows:
             return False
-        docs = []
-        for aid in (copy_id, original_id):
-            title, text, author = rows[aid]
-            body = text if text.startswith(title) else f"{title}\n\n{text}"
-            if author:
-                body = body.replace("\n\n", f"\n\nBy {author}\n\n", 1)
-            docs.append(document_from_text(body[:ALIGN_CHARS], f"article:{aid}", title=title))
-        result = compare(docs[0], docs[1])
-        return result.report.coverage >= self.params.copy_coverage
+        (ct, cb), (ot, ob) = ((rows[a][0], _body(*rows[a])) for a in (copy_id, original_id))
+        key = (hash((ct, cb)), len(cb), hash((ot, ob)), len(ob))
+        coverage = _ALIGNED.get(key)
+        if coverage is None:
+            docs = [
+                document_from_text(body, f"article:{aid}", title=title)
+                for aid, title, body in ((copy_id, ct, cb), (original_id, ot, ob))
+            ]
+            coverage = compare(docs[0], docs[1]).report.coverage
+            if len(_ALIGNED) >= _ALIGNED_MAX:
+                _ALIGNED.clear()
+            _ALIGNED[key] = coverage
+        return coverage >= self.params.copy_coverage
