@@ -32,7 +32,7 @@ from newsreader.stories.candidates import (
 )
 from newsreader.stories.copies import CopyJudge
 from newsreader.stories.decide import DEFAULT, Params, choose
-from newsreader.stories.item import TITLE, Item, encode
+from newsreader.stories.item import TITLE, Item
 from newsreader.stories.roles import refresh_stories
 from newsreader.stories.vectors import Vec, Weights, cosines
 from newsreader.text.safetext import clean
@@ -363,22 +363,24 @@ class _Chunk:
                     it.published,
                     it.copy_of,
                     int(it.byline),
-                    encode(it.flags),
+                    it.blob(),
                     minhash.to_bytes(it.sig),
                 )
                 for it in items
             ],
         )
+        postings: list[tuple[int, int, float, int]] = []
+        buckets: list[tuple[int, int, int]] = []
+        for it in items:
+            p, pub, aid = period(it.published), it.published, it.id
+            postings.extend([(p, t, pub, aid) for t in it.probe_terms()])
+            buckets.extend([(p, k, aid) for k in it.band_keys()])
         conn.executemany(
             "INSERT OR IGNORE INTO story_postings(period, term, published, article_id) "
             "VALUES (?, ?, ?, ?)",
-            [
-                (period(it.published), t, it.published, it.id)
-                for it in items
-                for t in it.probe_terms()
-            ],
+            postings,
         )
         conn.executemany(
             "INSERT OR IGNORE INTO story_buckets(period, key, article_id) VALUES (?, ?, ?)",
-            [(period(it.published), k, it.id) for it in items for k in it.band_keys()],
+            buckets,
         )

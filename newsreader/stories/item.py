@@ -7,6 +7,8 @@ the current document frequencies, so an article is analysed once, when it is fir
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from newsreader.stories import minhash
@@ -47,7 +49,7 @@ class Item:
 
     __slots__ = (
         "id", "feed_id", "published", "sig", "byline", "story", "copy_of", "pinned",
-        "title", "_flags", "_ids", "_bits", "_title", "_keys", "_probes",
+        "title", "_flags", "_blob", "_ids", "_bits", "_title", "_keys", "_probes",
     )  # fmt: skip
 
     def __init__(
@@ -73,13 +75,38 @@ class Item:
         self.pinned = False
         self.title: str | None = None  # the headline, for a new article
         self._flags = flags
+        self._blob = blob  # the encoded flags (`encode`), when known: given or made once
         self._ids: np.ndarray | None = None
         self._bits: np.ndarray | None = None
         self._title: frozenset[int] | None = None
         self._keys: list[int] | None = None
         self._probes: list[int] | None = None
-        if flags is None:
+        if flags is None or blob is not None:
             self._ids, self._bits = decode_arrays(blob)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """Sent to another process as the encoded terms (bytes pickle much faster than a
+        dict), without what is derived from them."""
+        blob = self.blob()
+        sig = minhash.to_bytes(self.sig)
+        return (self.id, self.feed_id, self.published, sig, self.byline, self.story,
+                self.copy_of, self.pinned, self.title, blob, self._keys)  # fmt: skip
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.id, self.feed_id, self.published, sig, self.byline, self.story,
+         self.copy_of, self.pinned, self.title, blob, self._keys) = state  # fmt: skip
+        self.sig = minhash.from_bytes(sig)
+        self._flags = None
+        self._blob = blob
+        self._ids, self._bits = decode_arrays(blob)
+        self._title = None
+        self._probes = None
+
+    def blob(self) -> bytes:
+        """The terms as stored (`encode`), made once."""
+        if self._blob is None:
+            self._blob = encode(self.flags)
+        return self._blob
 
     @property
     def flags(self) -> dict[int, int]:
@@ -103,6 +130,7 @@ class Item:
         for t in terms:
             f[t] |= bit
         self._ids = self._bits = None
+        self._blob = None
         self._title = None
         self._probes = None
 
