@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from newsreader.stories.decide import Params
-from newsreader.stories.item import LEAD, TITLE, Item
+from newsreader.stories.item import Item
 from newsreader.stories.minhash import jaccard
 
 
@@ -21,8 +21,7 @@ def short_copy(a: Item, b: Item) -> bool:
     ta, tb = a.title_terms(), b.title_terms()
     if len(ta) < 3 or ta != tb or a.title_numbers() != b.title_numbers():
         return False
-    la = {t for t, f in a.flags.items() if f & LEAD and not f & TITLE}
-    lb = {t for t, f in b.flags.items() if f & LEAD and not f & TITLE}
+    la, lb = a.lead_terms(), b.lead_terms()
     if not la or not lb:
         return not la and not lb
     return len(la & lb) / len(la | lb) >= 0.7

@@ -300,10 +300,12 @@ class _Chunk:
         forbidden = {self.items[a].story for a in never if a in self.items}
         x = self.vecs[it.id]
         cos: dict[int, float] = {}
-        self._cosines(x, cands, cos)
+        items = self.items
         # Copies first: the earliest candidate this article duplicates (a short text can only
-        # duplicate one whose headline it already matches closely).
-        for aid in sorted(cands, key=lambda a: self.items[a].published):
+        # duplicate one whose headline it already matches closely: only then is the cosine
+        # needed before the article is found a copy).
+        self._cosines(x, (a for a in cands if it.sig is None or items[a].sig is None), cos)
+        for aid in sorted(cands, key=lambda a: items[a].published):
             other = self.items[aid]
             if other.story in forbidden:
                 continue
@@ -315,6 +317,7 @@ class _Chunk:
                 summary.joined += 1
                 self._join(it)
                 return
+        self._cosines(x, cands, cos)
         near: list[int] = []
         for aid in cands:
             cand = self.items[aid].story

@@ -49,7 +49,7 @@ class Item:
 
     __slots__ = (
         "id", "feed_id", "published", "sig", "byline", "story", "copy_of", "pinned",
-        "title", "_flags", "_blob", "_ids", "_bits", "_title", "_keys", "_probes",
+        "title", "_flags", "_blob", "_ids", "_bits", "_title", "_keys", "_probes", "_lead", "_tnum",
     )  # fmt: skip
 
     def __init__(
@@ -81,6 +81,8 @@ class Item:
         self._title: frozenset[int] | None = None
         self._keys: list[int] | None = None
         self._probes: list[int] | None = None
+        self._lead: frozenset[int] | None = None
+        self._tnum: frozenset[int] | None = None
         if flags is None or blob is not None:
             self._ids, self._bits = decode_arrays(blob)
 
@@ -101,6 +103,7 @@ class Item:
         self._ids, self._bits = decode_arrays(blob)
         self._title = None
         self._probes = None
+        self._lead = self._tnum = None
 
     def blob(self) -> bytes:
         """The terms as stored (`encode`), made once."""
@@ -133,6 +136,7 @@ class Item:
         self._blob = None
         self._title = None
         self._probes = None
+        self._lead = self._tnum = None
 
     def band_keys(self) -> list[int]:
         """The LSH band keys of the body's signature (none for a short text)."""
@@ -150,8 +154,16 @@ class Item:
             )
         return self._title
 
-    def title_numbers(self) -> set[int]:
-        return {t for t, f in self.flags.items() if f & TITLE_NUMBER}
+    def title_numbers(self) -> frozenset[int]:
+        if self._tnum is None:
+            self._tnum = frozenset(t for t, f in self.flags.items() if f & TITLE_NUMBER)
+        return self._tnum
+
+    def lead_terms(self) -> frozenset[int]:
+        """The lead's terms that are not in the headline."""
+        if self._lead is None:
+            self._lead = frozenset(t for t, f in self.flags.items() if f & LEAD and not f & TITLE)
+        return self._lead
 
     def exact_numbers(self) -> dict[int, set[int]]:
         """Headline numbers given exactly, by kind (estimates never contradict a report)."""
