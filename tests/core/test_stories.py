@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -421,3 +422,29 @@ def test_item_pickles_as_its_encoded_terms() -> None:
     assert (back.id, back.feed_id, back.published, back.byline, back.title) == (
         it.id, it.feed_id, it.published, it.byline, it.title,
     )  # fmt: skip
+
+
+def test_alongside_slots_wake_decisions_before_analyses() -> None:
+    from newsreader.stories.alongside import _Slots
+
+    async def main() -> list[str]:
+        slots = _Slots(1)
+        order: list[str] = []
+
+        async def step(name: str, priority: int) -> None:
+            await slots.acquire(priority)
+            order.append(name)
+            await asyncio.sleep(0)
+            slots.release()
+
+        await slots.acquire(0)  # busy: the others queue
+        tasks = [asyncio.create_task(step(n, p)) for n, p in (("a1", 1), ("a2", 1), ("d", 0))]
+        gone = asyncio.create_task(step("cancelled", 0))
+        await asyncio.sleep(0)
+        gone.cancel()
+        slots.release()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert slots.free == 1 and not slots.waiters
+        return order
+
+    assert asyncio.run(main()) == ["d", "a1", "a2"]
