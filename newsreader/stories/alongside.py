@@ -14,6 +14,8 @@ plain `update`.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import sqlite3
 import time
 from collections import deque
@@ -42,13 +44,20 @@ def analyse_file(path: str, after: int, upto: int) -> list[Item]:
 
 
 def decide_file(
-    path: str, items: Sequence[Item], after: int, preferred: Sequence[str]
+    path: str,
+    items: Sequence[Item],
+    after: int,
+    preferred: Sequence[str],
+    rest: tuple[int, int] | None = None,
 ) -> UpdateSummary | None:
-    """`decide` on the database at `path` (None when its clustering is not at `after`)."""
+    """`decide` on the database at `path` (None when its clustering is not at `after`): the
+    analysed `items`, then the articles with ids in `rest` (lo, hi], analysed here first."""
     from newsreader.store import Store
 
     store = Store(path)
     try:
+        if rest is not None:
+            items = [*items, *analyse(pending_rows(store.conn, rest[0], rest[1], limit=2**31))]
         summary = UpdateSummary()
         return summary if decide(store, items, after, summary, preferred=preferred) else None
     finally:
@@ -80,10 +89,11 @@ class Alongside:
         self.busy = 0.0  # seconds some clustering step was running (wall)
         self._since: float | None = None
         self._running = 0
+        self._started: set[int] = set()  # the ranges (by first id) whose analysis has begun
         # At most one step per worker in the pool's queue at once: parsing never waits behind
         # a backlog of clustering (on 2 cores: 400 feeds +107% instead of +130%).
         workers = int(getattr(executor, "_max_workers", 0) or 2)
-        self._slots = asyncio.Semaphore(max(1, workers))
+        self._slots = _Slots(max(1, workers))
 
     def kick(self) -> None:
         """Articles were stored: analyse them now, decide them in turn."""
@@ -98,7 +108,7 @@ class Alongside:
         # gaps: a range may hold fewer articles).
         for lo in range(after, self.queued, PART):
             hi = min(lo + PART, self.queued)
-            fut = asyncio.ensure_future(self._step(analyse_file, self.path, lo, hi))
+            fut = asyncio.ensure_future(self._analyse(lo, hi))
             self.ranges.append((lo, hi, fut))
         if self.chain is None or self.chain.done():
             self.chain = asyncio.get_running_loop().create_task(self._decide_all())
@@ -119,13 +129,25 @@ class Alongside:
 
     async def _decide_all(self) -> None:
         while self.ranges:
-            after, upto, fut = self.ranges.popleft()
+            after, upto, fut = self.ranges[0]
             try:
-                items = list(await fut)
-                while self.ranges and self.ranges[0][2].done():  # merge what is ready
-                    _, upto, more = self.ranges.popleft()
-                    items.extend(await more)
-                s = await self._step(decide_file, self.path, items, after, self.preferred)
+                if after in self._started and not fut.done():
+                    await asyncio.wait([fut])
+                # What is analysed, then the ranges whose analysis has not begun: those are
+                # analysed by the decision step itself (one trip through the pool, not two).
+                items: list[Item] = []
+                rest: tuple[int, int] | None = None
+                while self.ranges:
+                    lo, hi, more = self.ranges[0]
+                    if rest is None and more.done():
+                        items.extend(more.result())
+                    elif lo not in self._started:
+                        more.cancel()
+                        rest = (rest[0] if rest else lo, hi)
+                    else:
+                        break
+                    self.ranges.popleft()
+                s = await self._step(decide_file, self.path, items, after, self.preferred, rest)
                 if s is None:  # not where we expected: cluster whatever is left, plainly
                     await self._drop_ranges()
                     s = await self._step(update_file, self.path, self.preferred)
@@ -142,10 +164,24 @@ class Alongside:
             fut.cancel()
         self.queued = None
 
+    async def _analyse(self, lo: int, hi: int) -> list[Item]:
+        await self._slots.acquire(1)
+        self._started.add(lo)
+        try:
+            return await self._run(analyse_file, self.path, lo, hi)
+        finally:
+            self._slots.release()
+
     async def _step(self, fn: Callable[..., T], *args: object) -> T:
-        """Run `fn(*args)` in the process pool (or a thread), timing the busy wall time."""
-        async with self._slots:
+        """Run `fn(*args)` in the process pool (or a thread), timing the busy wall time, before
+        the analyses still waiting for a slot (those of every range stored since were queued
+        ahead of the chain's next step, which waited for all of them: most of a refresh's
+        articles were decided after its last feed)."""
+        await self._slots.acquire(0)
+        try:
             return await self._run(fn, *args)
+        finally:
+            self._slots.release()
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         self._running += 1
@@ -166,6 +202,36 @@ class Alongside:
             if not self._running and self._since is not None:
                 self.busy += time.perf_counter() - self._since
                 self._since = None
+
+
+class _Slots:
+    """A semaphore whose waiters are woken by priority (lower first), then in arrival order."""
+
+    def __init__(self, n: int) -> None:
+        self.free = n
+        self.waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self.seq = itertools.count()
+
+    async def acquire(self, priority: int) -> None:
+        if self.free > 0 and not self.waiters:
+            self.free -= 1
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self.waiters, (priority, next(self.seq), fut))
+        try:
+            await fut
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self.release()  # handed a slot just as it was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self.waiters:
+            _, _, fut = heapq.heappop(self.waiters)
+            if not fut.done():
+                fut.set_result(None)
+                return
+        self.free += 1
 
 
 def _pool_failure(exc: BaseException) -> bool:

@@ -43,10 +43,12 @@ def analyse(rows: Sequence[ArticleRow]) -> list[Item]:
             sig = minhash.signature(body) if len(body) > 250 else None
             if len(seen) >= _ANALYSED_MAX:
                 seen.clear()
-            seen[key] = (encode(flags), sig)
+            blob = encode(flags)
+            seen[key] = (blob, sig)
         else:
-            flags, sig = decode(done[0]), done[1]
-        it = Item(aid, fid, float(published), flags, sig, has_byline(author, body))
+            blob, sig = done
+            flags = decode(blob)
+        it = Item(aid, fid, float(published), flags, sig, has_byline(author, body), blob=blob)
         it.title = title
         items.append(it)
     return items

@@ -236,9 +236,12 @@ def stored_buckets(
         ),
     )
     out: dict[int, list[int]] = {}
+    # CROSS JOIN keeps this order (the temporary tables have no statistics: SQLite would
+    # otherwise scan every stored bucket); a key's articles come by period, then id, either way.
     for k, aid in conn.execute(
-        "SELECT q.key, b.article_id FROM story_k q JOIN story_bp r ON r.p BETWEEN q.p0 AND q.p1 "
-        "JOIN story_buckets b ON b.period = r.p AND b.key = q.key"
+        "SELECT q.key, b.article_id FROM story_k q CROSS JOIN story_bp r "
+        "ON r.p BETWEEN q.p0 AND q.p1 CROSS JOIN story_buckets b "
+        "ON b.period = r.p AND b.key = q.key"
     ):
         out.setdefault(k, []).append(aid)
     return out

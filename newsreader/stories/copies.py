@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 
 from newsreader.stories.decide import Params
-from newsreader.stories.item import LEAD, TITLE, Item
+from newsreader.stories.item import Item
 from newsreader.stories.minhash import jaccard
 
 
@@ -21,8 +21,7 @@ def short_copy(a: Item, b: Item) -> bool:
     ta, tb = a.title_terms(), b.title_terms()
     if len(ta) < 3 or ta != tb or a.title_numbers() != b.title_numbers():
         return False
-    la = {t for t, f in a.flags.items() if f & LEAD and not f & TITLE}
-    lb = {t for t, f in b.flags.items() if f & LEAD and not f & TITLE}
+    la, lb = a.lead_terms(), b.lead_terms()
     if not la or not lb:
         return not la and not lb
     return len(la & lb) / len(la | lb) >= 0.7
@@ -34,6 +33,20 @@ ALIGN_CHARS = 5000  # the aligner judges a copy from its first ~800 words (bound
 def _same_title(a: Item, b: Item) -> bool:
     ta, tb = a.title_terms(), b.title_terms()
     return bool(ta | tb) and len(ta & tb) >= 0.6 * len(ta | tb)
+
+
+# The aligner's verdict on one pair of texts: a text carried by several feeds (syndication, a
+# wire story, one feed subscribed twice) meets the same other text once per copy. Keyed by the
+# hashes and lengths of the aligner's inputs (per process, bounded like the analysis cache).
+_ALIGNED: dict[tuple[int, int, int, int], float] = {}
+_ALIGNED_MAX = 5_000
+
+
+def _body(title: str, text: str, author: str | None) -> str:
+    body = text if text.startswith(title) else f"{title}\n\n{text}"
+    if author:
+        body = body.replace("\n\n", f"\n\nBy {author}\n\n", 1)
+    return body[:ALIGN_CHARS]
 
 
 class CopyJudge:
@@ -74,12 +87,16 @@ class CopyJudge:
         }
         if copy_id not in rows or original_id not in rows:
             return False
-        docs = []
-        for aid in (copy_id, original_id):
-            title, text, author = rows[aid]
-            body = text if text.startswith(title) else f"{title}\n\n{text}"
-            if author:
-                body = body.replace("\n\n", f"\n\nBy {author}\n\n", 1)
-            docs.append(document_from_text(body[:ALIGN_CHARS], f"article:{aid}", title=title))
-        result = compare(docs[0], docs[1])
-        return result.report.coverage >= self.params.copy_coverage
+        (ct, cb), (ot, ob) = ((rows[a][0], _body(*rows[a])) for a in (copy_id, original_id))
+        key = (hash((ct, cb)), len(cb), hash((ot, ob)), len(ob))
+        coverage = _ALIGNED.get(key)
+        if coverage is None:
+            docs = [
+                document_from_text(body, f"article:{aid}", title=title)
+                for aid, title, body in ((copy_id, ct, cb), (original_id, ot, ob))
+            ]
+            coverage = compare(docs[0], docs[1]).report.coverage
+            if len(_ALIGNED) >= _ALIGNED_MAX:
+                _ALIGNED.clear()
+            _ALIGNED[key] = coverage
+        return coverage >= self.params.copy_coverage

@@ -32,7 +32,7 @@ from newsreader.stories.candidates import (
 )
 from newsreader.stories.copies import CopyJudge
 from newsreader.stories.decide import DEFAULT, Params, choose
-from newsreader.stories.item import TITLE, Item, encode
+from newsreader.stories.item import TITLE, Item
 from newsreader.stories.roles import refresh_stories
 from newsreader.stories.vectors import Vec, Weights, cosines
 from newsreader.text.safetext import clean
@@ -300,10 +300,12 @@ class _Chunk:
         forbidden = {self.items[a].story for a in never if a in self.items}
         x = self.vecs[it.id]
         cos: dict[int, float] = {}
-        self._cosines(x, cands, cos)
+        items = self.items
         # Copies first: the earliest candidate this article duplicates (a short text can only
-        # duplicate one whose headline it already matches closely).
-        for aid in sorted(cands, key=lambda a: self.items[a].published):
+        # duplicate one whose headline it already matches closely: only then is the cosine
+        # needed before the article is found a copy).
+        self._cosines(x, (a for a in cands if it.sig is None or items[a].sig is None), cos)
+        for aid in sorted(cands, key=lambda a: items[a].published):
             other = self.items[aid]
             if other.story in forbidden:
                 continue
@@ -315,6 +317,7 @@ class _Chunk:
                 summary.joined += 1
                 self._join(it)
                 return
+        self._cosines(x, cands, cos)
         near: list[int] = []
         for aid in cands:
             cand = self.items[aid].story
@@ -363,22 +366,24 @@ class _Chunk:
                     it.published,
                     it.copy_of,
                     int(it.byline),
-                    encode(it.flags),
+                    it.blob(),
                     minhash.to_bytes(it.sig),
                 )
                 for it in items
             ],
         )
+        postings: list[tuple[int, int, float, int]] = []
+        buckets: list[tuple[int, int, int]] = []
+        for it in items:
+            p, pub, aid = period(it.published), it.published, it.id
+            postings.extend([(p, t, pub, aid) for t in it.probe_terms()])
+            buckets.extend([(p, k, aid) for k in it.band_keys()])
         conn.executemany(
             "INSERT OR IGNORE INTO story_postings(period, term, published, article_id) "
             "VALUES (?, ?, ?, ?)",
-            [
-                (period(it.published), t, it.published, it.id)
-                for it in items
-                for t in it.probe_terms()
-            ],
+            postings,
         )
         conn.executemany(
             "INSERT OR IGNORE INTO story_buckets(period, key, article_id) VALUES (?, ?, ?)",
-            [(period(it.published), k, it.id) for it in items for k in it.band_keys()],
+            buckets,
         )

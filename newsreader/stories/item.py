@@ -7,6 +7,8 @@ the current document frequencies, so an article is analysed once, when it is fir
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from newsreader.stories import minhash
@@ -47,7 +49,7 @@ class Item:
 
     __slots__ = (
         "id", "feed_id", "published", "sig", "byline", "story", "copy_of", "pinned",
-        "title", "_flags", "_ids", "_bits", "_title", "_keys", "_probes",
+        "title", "_flags", "_blob", "_ids", "_bits", "_title", "_keys", "_probes", "_lead", "_tnum",
     )  # fmt: skip
 
     def __init__(
@@ -73,13 +75,41 @@ class Item:
         self.pinned = False
         self.title: str | None = None  # the headline, for a new article
         self._flags = flags
+        self._blob = blob  # the encoded flags (`encode`), when known: given or made once
         self._ids: np.ndarray | None = None
         self._bits: np.ndarray | None = None
         self._title: frozenset[int] | None = None
         self._keys: list[int] | None = None
         self._probes: list[int] | None = None
-        if flags is None:
+        self._lead: frozenset[int] | None = None
+        self._tnum: frozenset[int] | None = None
+        if flags is None or blob is not None:
             self._ids, self._bits = decode_arrays(blob)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """Sent to another process as the encoded terms (bytes pickle much faster than a
+        dict), without what is derived from them."""
+        blob = self.blob()
+        sig = minhash.to_bytes(self.sig)
+        return (self.id, self.feed_id, self.published, sig, self.byline, self.story,
+                self.copy_of, self.pinned, self.title, blob, self._keys)  # fmt: skip
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.id, self.feed_id, self.published, sig, self.byline, self.story,
+         self.copy_of, self.pinned, self.title, blob, self._keys) = state  # fmt: skip
+        self.sig = minhash.from_bytes(sig)
+        self._flags = None
+        self._blob = blob
+        self._ids, self._bits = decode_arrays(blob)
+        self._title = None
+        self._probes = None
+        self._lead = self._tnum = None
+
+    def blob(self) -> bytes:
+        """The terms as stored (`encode`), made once."""
+        if self._blob is None:
+            self._blob = encode(self.flags)
+        return self._blob
 
     @property
     def flags(self) -> dict[int, int]:
@@ -103,8 +133,10 @@ class Item:
         for t in terms:
             f[t] |= bit
         self._ids = self._bits = None
+        self._blob = None
         self._title = None
         self._probes = None
+        self._lead = self._tnum = None
 
     def band_keys(self) -> list[int]:
         """The LSH band keys of the body's signature (none for a short text)."""
@@ -122,8 +154,16 @@ class Item:
             )
         return self._title
 
-    def title_numbers(self) -> set[int]:
-        return {t for t, f in self.flags.items() if f & TITLE_NUMBER}
+    def title_numbers(self) -> frozenset[int]:
+        if self._tnum is None:
+            self._tnum = frozenset(t for t, f in self.flags.items() if f & TITLE_NUMBER)
+        return self._tnum
+
+    def lead_terms(self) -> frozenset[int]:
+        """The lead's terms that are not in the headline."""
+        if self._lead is None:
+            self._lead = frozenset(t for t, f in self.flags.items() if f & LEAD and not f & TITLE)
+        return self._lead
 
     def exact_numbers(self) -> dict[int, set[int]]:
         """Headline numbers given exactly, by kind (estimates never contradict a report)."""

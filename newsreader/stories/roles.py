@@ -133,12 +133,14 @@ def refresh_stories(
     conn.execute("DELETE FROM story_r")
     conn.executemany("INSERT INTO story_r VALUES (?)", ((i,) for i in sids))
     by_story: dict[int, list[Member]] = {}
-    for sid, aid, fid, pub, byline, copy_of in conn.execute(
-        "SELECT m.story_id, m.article_id, m.feed_id, m.published, m.byline, m.copy_of "
+    stored: dict[int, str] = {}  # member -> its role as stored
+    for sid, aid, fid, pub, byline, copy_of, role in conn.execute(
+        "SELECT m.story_id, m.article_id, m.feed_id, m.published, m.byline, m.copy_of, m.role "
         "FROM story_r r JOIN story_articles m ON m.story_id = r.id"
     ):
         known = None if byline == 0 else byline > 0
         by_story.setdefault(sid, []).append(Member(aid, fid, pub, known, copy_of))
+        stored[aid] = role
     gone = sids - by_story.keys()
     if gone:
         conn.executemany("DELETE FROM stories WHERE id = ?", ((i,) for i in gone))
@@ -166,20 +168,18 @@ def refresh_stories(
         found.append((1 if yes else -1, m.id))
         return yes
 
-    roles_: list[tuple[str, int, str]] = []
+    roles_: list[tuple[str, int]] = []  # the roles that change
     rows: list[tuple[int, int, int, int, float, float, int]] = []  # original first
     for sid, members in by_story.items():
         # A story of one article has nothing to rank: its byline is looked for once it has two.
         original, roles = assign(members, resolve if len(members) > 1 else None)
-        roles_.extend((r, aid, r) for aid, r in roles.items())
+        roles_.extend((r, aid) for aid, r in roles.items() if stored[aid] != r)
         size, sources = len(members), len({m.feed_id for m in members})
         first = min(m.published for m in members)
         last = max(m.published for m in members)
         rows.append((original, original, size, sources, first, last, sid))
     conn.executemany("UPDATE story_articles SET byline = ? WHERE article_id = ?", found)
-    conn.executemany(
-        "UPDATE story_articles SET role = ? WHERE article_id = ? AND role != ?", roles_
-    )
+    conn.executemany("UPDATE story_articles SET role = ? WHERE article_id = ?", roles_)
     conn.execute("DELETE FROM story_r")
     conn.executemany("INSERT OR IGNORE INTO story_r VALUES (?)", ((r[0],) for r in rows))
     titles = dict(

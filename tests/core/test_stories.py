@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -400,3 +401,50 @@ def test_a_refresh_clusters_alongside_in_its_process_pool(tmp_path, http_server)
     assert summary.stories_busy > 0 and summary.stories_wait >= 0
     (story,) = stories.list_stories(store)
     assert story.size == 3 and story.sources == 3
+
+
+def test_item_pickles_as_its_encoded_terms() -> None:
+    import pickle
+
+    from newsreader.stories.analysis import analyse
+    from newsreader.stories.item import FEED, decode
+
+    body = " ".join(f"word{i} of the long body, sentence {i}." for i in range(80))
+    (it,) = analyse([(7, 3, "Quake of magnitude 6.1 hits Chile", body, "Ann Lee", 1.7e9)])
+    assert it.sig is not None
+    it.mark({next(iter(it.flags))}, FEED)  # the encoded form follows a mark
+    assert decode(it.blob()) == it.flags
+    keys = it.band_keys()
+    back = pickle.loads(pickle.dumps(it))
+    assert back.flags == it.flags and list(back.flags) == list(it.flags)
+    assert back.sig is not None and np.array_equal(back.sig, it.sig)
+    assert back.band_keys() == keys and back.probe_terms() == it.probe_terms()
+    assert (back.id, back.feed_id, back.published, back.byline, back.title) == (
+        it.id, it.feed_id, it.published, it.byline, it.title,
+    )  # fmt: skip
+
+
+def test_alongside_slots_wake_decisions_before_analyses() -> None:
+    from newsreader.stories.alongside import _Slots
+
+    async def main() -> list[str]:
+        slots = _Slots(1)
+        order: list[str] = []
+
+        async def step(name: str, priority: int) -> None:
+            await slots.acquire(priority)
+            order.append(name)
+            await asyncio.sleep(0)
+            slots.release()
+
+        await slots.acquire(0)  # busy: the others queue
+        tasks = [asyncio.create_task(step(n, p)) for n, p in (("a1", 1), ("a2", 1), ("d", 0))]
+        gone = asyncio.create_task(step("cancelled", 0))
+        await asyncio.sleep(0)
+        gone.cancel()
+        slots.release()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert slots.free == 1 and not slots.waiters
+        return order
+
+    assert asyncio.run(main()) == ["d", "a1", "a2"]
