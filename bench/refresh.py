@@ -9,7 +9,8 @@ The 80 real feeds of ../shared/corpora/real-feeds are replicated to N URLs on a 
 per feed, with ETag/Last-Modified and 304 answers. For each round and size:
 
 - newsreader: a fresh XDG home, `newsreader refresh` (non-tty output), then the same again
-  (the second, conditional refresh);
+  (the second, conditional refresh); once as installed (stories on) and once with
+  `stories = false` in config.toml;
 - newsboat at each `--threads` setting (reload-threads in its config): a fresh cache,
   `newsboat -u URLS -c CACHE -C CONFIG -x reload`, then the same again.
 
@@ -52,9 +53,12 @@ def newsboat_articles(cache: Path) -> int:
         return -1
 
 
-def run_newsreader(home: Path, urls: list[str], server: common.FeedServer) -> list[dict]:
-    common.write_newsreader_config(home, urls)
+def run_newsreader(
+    home: Path, urls: list[str], server: common.FeedServer, stories: bool = True
+) -> list[dict]:
+    common.write_newsreader_config(home, urls, None if stories else {"stories": False})
     env = common.newsreader_env(home)
+    tool = "newsreader" if stories else "newsreader, stories = false"
     out = []
     for label in ("first", "second"):
         before = server.stats.snapshot()
@@ -63,9 +67,7 @@ def run_newsreader(home: Path, urls: list[str], server: common.FeedServer) -> li
             raise SystemExit(f"newsreader refresh failed ({run.rc}):\n{run.stderr[-3000:]}")
         stats = server.stats.since(before)
         new, failed = newsreader_articles(run)
-        out.append(
-            dict(tool="newsreader", run=label, r=run, stats=stats, stored=new, failed=failed)
-        )
+        out.append(dict(tool=tool, run=label, r=run, stats=stats, stored=new, failed=failed))
     return out
 
 
@@ -190,6 +192,7 @@ def main() -> int:
                 with tempfile.TemporaryDirectory(prefix="nr-bench-") as tmp:
                     tmpd = Path(tmp)
                     rows = run_newsreader(tmpd / "newsreader", urls, server)
+                    rows += run_newsreader(tmpd / "nr-nostories", urls, server, stories=False)
                     if not args.no_newsboat:
                         for t in args.threads:
                             rows += run_newsboat(tmpd / f"newsboat{t}", urls, t, server)
@@ -226,7 +229,8 @@ def report(results: list[dict]) -> str:
         nb = [k for k in groups if k[0] == n and k[1].startswith("newsboat") and k[2] == "first"]
         best = min(nb, key=lambda k: med(k, "wall"))[1] if nb else None
         rows = []
-        for key in sorted((k for k in groups if k[0] == n), key=lambda k: (k[1] != "newsreader",
+        for key in sorted((k for k in groups if k[0] == n), key=lambda k: (
+                          not k[1].startswith("newsreader"), k[1] != "newsreader",
                           groups[k][0].get("threads", 0), k[2] != "first")):  # fmt: skip
             _, tool, run = key
             g = groups[key]
@@ -234,7 +238,7 @@ def report(results: list[dict]) -> str:
             ratio = ""
             if best is not None:
                 ratio = f"{wall / med((n, best, run), 'wall'):.2f}x"
-            if tool == "newsreader" and run == "second":
+            if tool.startswith("newsreader") and run == "second":
                 first = med((n, tool, "first"), "wall")
                 ratio += f" ({wall / first:.2f} of first)"
             rows.append(

@@ -537,6 +537,7 @@ class Settings:
     compact: bool = False
     browser: str | None = None
     preferred_sources: list[str] = field(default_factory=list)  # stories: likely originals first
+    stories: bool = True  # group new articles into stories at each refresh (feed pane entry)
     stories_mark_read: bool = False  # reading a story marks all its articles read
     keys: dict[str, str] = field(default_factory=dict)
     ignore: list[str] = field(default_factory=list)  # killfile: articles matching are hidden

@@ -175,4 +175,5 @@ class FeedUseCases(SessionBase):
             on_done=on_done,
             force=force,
             scheduled=not urls,
+            cluster=self.settings.stories,
         )

@@ -31,7 +31,7 @@ class SyncUseCases(SessionBase):
             )
         finally:
             self.reload()  # the server's feeds as far as the sync got
-        if result.new_articles:  # synced articles join their stories like fetched ones
+        if result.new_articles and self.settings.stories:  # synced articles join stories too
             from newsreader import stories
 
             await asyncio.to_thread(

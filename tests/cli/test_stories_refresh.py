@@ -129,3 +129,28 @@ def test_demo_copy_and_original_are_one_story(home, tmp_path: Path) -> None:
     assert roles == {"Original": "original", "Aggregator": "copy"}
     text = run(home, "stories")
     assert text.returncode == 0 and "2 sources" in text.stdout
+
+
+def test_stories_off_leaves_the_refresh_alone_and_the_command_still_groups(
+    home, http_server, tmp_path: Path
+) -> None:
+    """`stories = false` in config.toml: a refresh clusters nothing (as fast as without the
+    feature); `newsreader stories` asked by name groups what was stored since."""
+    urls = []
+    for k, (name, items) in enumerate(OUTLETS.items()):
+        path = f"/off{k}.xml"
+        http_server.add(
+            path, _rss(name, items, f"https://outlet{k}.example"), "application/rss+xml"
+        )
+        urls.append(http_server.url(path))
+    _subscribe(home, urls)
+    (feeds_file(home).parent / "config.toml").write_text("stories = false\n", encoding="utf-8")
+    out = run(home, "refresh")
+    assert out.returncode == 0, out.stderr
+    import sqlite3
+
+    db = Path(home["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
+    data = json.loads(run(home, "stories", "--json").stdout)
+    assert len(data) == 1 and len(data[0]["articles"]) >= 4  # (an earlier test adds one)

@@ -4,6 +4,7 @@ in article lists, and `stories_mark_read`."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -221,6 +222,16 @@ async def test_article_lists_mark_articles_of_a_story(tmp_path: Path):
         assert "3 sources" in text and "2 sources" in text
         line = next(ln for ln in text.splitlines() if "Wildfire smoke" in ln)
         assert "sources" not in line  # a story of one article has no mark
+
+
+async def test_stories_off_hides_the_entry_and_the_marks(tmp_path: Path):
+    """`stories = false`: no Stories entry in the feed pane, no "N sources" in the lists."""
+    app, session = make_app(tmp_path, stories=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        pane = app.screen.query_one(FeedPane)
+        assert all(e.view != View("stories") for e in pane.entries)
+        assert not re.search(r"\d sources", screen_text(app))
 
 
 async def test_story_keys_are_listed_in_help_and_palette(tmp_path: Path):

@@ -41,9 +41,8 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):
         with Horizontal(id="panes"):
             yield FeedPane(id="feeds")
             with Vertical(id="right"):
-                yield ArticleList(
-                    self.session.rows, self.clock, marks=self.session.story_marks, id="articles"
-                )
+                marks = self.session.story_marks if self.session.settings.stories else None
+                yield ArticleList(self.session.rows, self.clock, marks=marks, id="articles")
                 yield StoryList(self.clock, id="stories")
                 yield ArticleView(id="article").data_bind(ReaderState.article)
         yield StatusLine(id="status")

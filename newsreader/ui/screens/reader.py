@@ -190,13 +190,16 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
     def all_counts(self) -> dict[str, int]:
         """The feed pane's counts: All, Unread, Starred and the week's unread stories."""
         counts = self.session.counts()
-        counts["stories"] = self.session.story_count(now=self.clock().timestamp())
+        if self.session.settings.stories:
+            counts["stories"] = self.session.story_count(now=self.clock().timestamp())
         return counts
 
     def _apply_counts(self, feeds: list[FeedRow], counts: dict[str, int]) -> None:
         self.feeds = feeds
         self.counts = counts
-        entries = build_entries(feeds, counts, self.search_view, self.queries)
+        entries = build_entries(
+            feeds, counts, self.search_view, self.queries, stories=self.session.settings.stories
+        )
         self.feed_pane.show_entries(entries, self.view)
         entry = self.feed_pane.current
         if entry is not None and entry.view == self.view and entry.error != self.view_error:

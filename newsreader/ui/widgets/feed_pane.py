@@ -45,15 +45,18 @@ def build_entries(
     counts: dict[str, int],
     search: View | None = None,
     queries: Sequence[QueryFeedCount] = (),
+    *,
+    stories: bool = True,
 ) -> list[Entry]:
-    """All, Unread, Starred, the search (a word search or a query), the query feeds of
-    feeds.toml, then the feeds grouped by tag."""
+    """All, Unread, Starred, Stories (unless `stories = false`), the search (a word search or
+    a query), the query feeds of feeds.toml, then the feeds grouped by tag."""
     out = [
         Entry("all", View("all"), "All", counts.get("unread", 0)),
         Entry("unread", View("unread"), "Unread", counts.get("unread", 0)),
         Entry("starred", View("starred"), "Starred", counts.get("starred", 0)),
-        Entry("stories", View("stories"), "Stories", counts.get("stories", 0)),
     ]
+    if stories:
+        out.append(Entry("stories", View("stories"), "Stories", counts.get("stories", 0)))
     if search is not None:
         label = "Search: " + clean(search.query, 60)
         out.append(Entry("search", search, label, 0))
