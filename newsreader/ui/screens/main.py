@@ -19,7 +19,7 @@ from newsreader.ui.bindings import APP, SCREEN, STORIES
 from newsreader.ui.messages import ArticleHighlighted, ArticleOpened, ViewChosen, ViewEntered
 from newsreader.ui.screens.article_actions import ArticleActions
 from newsreader.ui.screens.feed_actions import FeedActions
-from newsreader.ui.screens.reader import ReaderState
+from newsreader.ui.screens.reader import FIRST_IDS, ReaderState
 from newsreader.ui.screens.reading_tools import ReadingTools
 from newsreader.ui.screens.story_actions import StoryActions
 from newsreader.ui.widgets.article_list import ArticleList
@@ -29,7 +29,6 @@ from newsreader.ui.widgets.status import StatusLine
 from newsreader.ui.widgets.story_list import StoryList
 
 WIDE = 150  # columns from which the three panes sit side by side
-FIRST_IDS = 400  # ids of the first view read before the first paint (a few screens' worth)
 
 
 class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):

@@ -38,13 +38,16 @@ if TYPE_CHECKING:
     from newsreader.query.feeds import QueryFeedCount
 
 T = TypeVar("T")
+FIRST_IDS = 400  # ids of a view shown before the rest is read (a few screens' worth)
 
 
 class ReaderState(ShowsWorkerErrors, Screen[None]):
     """The state of the reading screen; `ArticleActions` and `FeedActions` build on it."""
 
-    view: reactive[View] = reactive(View("all"), init=False)
-    article: reactive[Article | None] = reactive(None, always_update=True)
+    # repaint=False: the screen draws nothing of its own; a repaint would redraw every pane
+    # (a full-screen update on each feed switch), the watchers update the widgets that change.
+    view: reactive[View] = reactive(View("all"), init=False, repaint=False)
+    article: reactive[Article | None] = reactive(None, always_update=True, repaint=False)
 
     def __init__(
         self,
@@ -127,14 +130,27 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
 
     @work(exclusive=True, group="view", exit_on_error=False)
     async def _load_view(self, view: View, keep: int | None) -> None:
-        ids = await self.off_thread(self.session.article_ids, replace(view, sort=self.sort))
+        query = replace(view, sort=self.sort)
+        if keep is None:  # a view newly shown: its first screens at once, then the rest
+            first = await self.off_thread(self.session.article_ids, query, FIRST_IDS)
+            if view != self.view:
+                return
+            self._show_ids(view, first, None, partial=len(first) == FIRST_IDS)
+            if len(first) < FIRST_IDS:
+                return
+        ids = await self.off_thread(self.session.article_ids, query)
         if view != self.view:
             return
+        # keep the article under the cursor now (it may have moved meanwhile)
+        self._show_ids(view, ids, self.article_list.current_id)
+
+    def _show_ids(
+        self, view: View, ids: list[int], keep: int | None, partial: bool = False
+    ) -> None:
         lst = self.article_list
-        if keep is not None:  # the article under the cursor now (it may have moved meanwhile)
-            keep = lst.current_id
         lst.empty_text = _empty_text(view)
         lst.set_ids(ids, keep)
+        lst.partial = partial  # the title says "400+" until the rest is read
         self._title_list()
         self._say_idle()
 

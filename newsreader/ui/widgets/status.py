@@ -35,7 +35,10 @@ class StatusLine(Horizontal):
     def say(self, message: str, *, error: bool = False) -> None:
         """Show one line (already cleaned text; never parsed as markup)."""
         style = foreground(self.get_component_rich_style("status-line--error")) if error else ""
-        self.query_one("#status-text", Static).update(Text(message, style=style, no_wrap=True))
+        # its size is fixed (1fr x 1): no layout of the screen for a new line of text
+        self.query_one("#status-text", Static).update(
+            Text(message, style=style, no_wrap=True), layout=False
+        )
 
     def progress(self, done: int, total: int) -> None:
         self.add_class("-busy")
