@@ -93,7 +93,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         self.partial = False
         self._cache.clear()
         self._sources.clear()
-        self._set_rows(len(ids))
+        self.virtual_size = Size(self.size.width, len(ids))
         index = 0
         if keep is not None:
             try:
@@ -103,24 +103,6 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         self.scroll_to(y=max(index - max(old_row, 0), 0), animate=False, immediate=True)
         self.cursor = max(0, min(index, len(ids) - 1))
         self.refresh()
-
-    def _set_rows(self, rows: int) -> None:
-        """Size the list for `rows` rows. When the list overflows its height before and after
-        (the scrollbar stays), only the scrollbar and the rows are repainted: assigning
-        `virtual_size` lays out the whole screen again (~25 ms with 5,000 feeds in the feed
-        pane), which a feed switch paid on every key."""
-        new = Size(self.size.width, rows)
-        height = self.scrollable_content_region.height
-        scroll_update = getattr(self, "_scroll_update", None)  # Textual's own (private) update
-        if (
-            scroll_update is not None
-            and self.virtual_size.width == new.width
-            and min(self.virtual_size.height, rows) > height > 0
-        ):
-            self.set_reactive(ArticleList.virtual_size, new)
-            scroll_update(new)
-            return
-        self.virtual_size = new
 
     @property
     def current_id(self) -> int | None:
