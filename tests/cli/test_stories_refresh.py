@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -56,15 +57,20 @@ def _subscribe(env: dict[str, str], urls: list[str]) -> None:
     p.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
 
 
-def test_refresh_groups_one_story_from_several_feeds(home, http_server, tmp_path: Path) -> None:
+def _serve_outlets(home: dict[str, str], http_server, prefix: str) -> None:
+    """Serve each outlet's feed at /{prefix}{k}.xml and subscribe to them all."""
     urls = []
     for k, (name, items) in enumerate(OUTLETS.items()):
-        path = f"/feed{k}.xml"
+        path = f"/{prefix}{k}.xml"
         http_server.add(
             path, _rss(name, items, f"https://outlet{k}.example"), "application/rss+xml"
         )
         urls.append(http_server.url(path))
     _subscribe(home, urls)
+
+
+def test_refresh_groups_one_story_from_several_feeds(home, http_server, tmp_path: Path) -> None:
+    _serve_outlets(home, http_server, "feed")
     out = run(home, "refresh")
     assert out.returncode == 0, out.stderr
     out = run(home, "stories", "--json")
@@ -136,19 +142,10 @@ def test_stories_off_leaves_the_refresh_alone_and_the_command_still_groups(
 ) -> None:
     """`stories = false` in config.toml: a refresh clusters nothing (as fast as without the
     feature); `newsreader stories` asked by name groups what was stored since."""
-    urls = []
-    for k, (name, items) in enumerate(OUTLETS.items()):
-        path = f"/off{k}.xml"
-        http_server.add(
-            path, _rss(name, items, f"https://outlet{k}.example"), "application/rss+xml"
-        )
-        urls.append(http_server.url(path))
-    _subscribe(home, urls)
+    _serve_outlets(home, http_server, "off")
     (feeds_file(home).parent / "config.toml").write_text("stories = false\n", encoding="utf-8")
     out = run(home, "refresh")
     assert out.returncode == 0, out.stderr
-    import sqlite3
-
     db = Path(home["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
