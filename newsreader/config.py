@@ -351,14 +351,11 @@ def _read_doc(text: str, path: Path) -> dict[str, Any]:
         return _parse_doc(text, path).unwrap()  # raises ConfigError with the position
 
 
-def load_feeds_file(
-    path: Path | None = None, *, missing_ok: bool = False
-) -> tuple[list[Subscription], list[QueryFeed]]:
+def load_feeds_file(path: Path | None = None) -> tuple[list[Subscription], list[QueryFeed]]:
     """The subscriptions and query feeds of feeds.toml, from one read and one parse."""
     path = Path(path or feeds_path())
-    text = _read_feeds_text(path, missing_ok=missing_ok)
-    if text is None:
-        return [], []
+    text = _read_feeds_text(path, missing_ok=False)
+    assert text is not None
     doc = _read_doc(text, path)
     return subscriptions_from_doc(doc, text, path), query_feeds_from_doc(doc, text, path)
 
