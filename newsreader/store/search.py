@@ -64,21 +64,21 @@ class Search(ArticleQueries):
         q = fts_query(query)
         if q is None:
             return []
-        newest = ""
-        params: list[object] = [q]
-        if self._matches(q, RANK_AT_MOST + 1) > RANK_AT_MOST:
-            newest = (
-                " AND s.rowid >= (SELECT min(rowid) FROM (SELECT rowid FROM articles_fts "
-                "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?))"
-            )
-            params += [q, RANK_AT_MOST]
         sql = (
             f"SELECT {ROW_COLS} FROM articles_fts s JOIN articles a ON a.id = s.rowid "
-            f"JOIN feeds f ON f.id = a.feed_id WHERE articles_fts MATCH ?{newest} "
+            "JOIN feeds f ON f.id = a.feed_id WHERE articles_fts MATCH ? AND s.rowid >= ? "
             "AND a.hidden = 0 ORDER BY s.rank LIMIT ?"
         )
         try:
-            return [article_row(r) for r in self.conn.execute(sql, [*params, limit])]
+            # the RANK_AT_MOST-th newest match, when there are that many: one walk of the
+            # doclist (newest first) both tells and bounds
+            row = self.conn.execute(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (q, RANK_AT_MOST - 1),
+            ).fetchone()
+            floor = row[0] if row else 0
+            return [article_row(r) for r in self.conn.execute(sql, (q, floor, limit))]
         except sqlite3.OperationalError:
             return []
 
