@@ -57,12 +57,9 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):
         # The first screens of the list at once; on a big store the rest comes from a worker
         # (1,000,000 ids: ~0.4 s), the cursor kept where the user has moved it meanwhile.
         first = self.session.article_ids(replace(self.view, sort=self.sort), FIRST_IDS)
-        self.article_list.set_ids(first)
+        self._show_ids(self.view, first, None, partial=len(first) == FIRST_IDS)
         if len(first) == FIRST_IDS:
-            self.article_list.partial = True
             self.reload_view()
-        self._title_list()
-        self._say_idle()
         self._start_auto_refresh()
 
     def on_resize(self) -> None:

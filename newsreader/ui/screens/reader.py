@@ -149,8 +149,7 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
     ) -> None:
         lst = self.article_list
         lst.empty_text = _empty_text(view)
-        lst.set_ids(ids, keep)
-        lst.partial = partial  # the title says "400+" until the rest is read
+        lst.set_ids(ids, keep, partial=partial)  # the title says "400+" until the rest is read
         self._title_list()
         self._say_idle()
 

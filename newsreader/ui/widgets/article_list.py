@@ -86,11 +86,12 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         self._now: datetime = clock()
 
     # ------------------------------------------------------------------ data
-    def set_ids(self, ids: list[int], keep: int | None = None) -> None:
-        """Show a new id list; keep the cursor on article `keep` (and its screen row)."""
+    def set_ids(self, ids: list[int], keep: int | None = None, *, partial: bool = False) -> None:
+        """Show a new id list; keep the cursor on article `keep` (and its screen row).
+        `partial`: the list is the first of the view's ids, the rest is being read."""
         old_row = self.cursor - int(self.scroll_y)
         self.ids = ids
-        self.partial = False
+        self.partial = partial
         self._cache.clear()
         self._sources.clear()
         self.virtual_size = Size(self.size.width, len(ids))
