@@ -19,8 +19,9 @@ import itertools
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.stories.analysis import analyse
@@ -129,7 +130,7 @@ class Alongside:
 
     async def _decide_all(self) -> None:
         while self.ranges:
-            after, upto, fut = self.ranges[0]
+            after, _, fut = self.ranges[0]
             try:
                 if after in self._started and not fut.done():
                     await asyncio.wait([fut])
@@ -165,23 +166,17 @@ class Alongside:
         self.queued = None
 
     async def _analyse(self, lo: int, hi: int) -> list[Item]:
-        await self._slots.acquire(1)
-        self._started.add(lo)
-        try:
+        async with self._slots.taken(1):
+            self._started.add(lo)
             return await self._run(analyse_file, self.path, lo, hi)
-        finally:
-            self._slots.release()
 
     async def _step(self, fn: Callable[..., T], *args: object) -> T:
         """Run `fn(*args)` in the process pool (or a thread), timing the busy wall time, before
         the analyses still waiting for a slot (those of every range stored since were queued
         ahead of the chain's next step, which waited for all of them: most of a refresh's
         articles were decided after its last feed)."""
-        await self._slots.acquire(0)
-        try:
+        async with self._slots.taken(0):
             return await self._run(fn, *args)
-        finally:
-            self._slots.release()
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         self._running += 1
@@ -224,6 +219,15 @@ class _Slots:
             if fut.done() and not fut.cancelled():
                 self.release()  # handed a slot just as it was cancelled: pass it on
             raise
+
+    @asynccontextmanager
+    async def taken(self, priority: int) -> AsyncIterator[None]:
+        """Hold a slot for the block, waiting behind the waiters of lower priority."""
+        await self.acquire(priority)
+        try:
+            yield
+        finally:
+            self.release()
 
     def release(self) -> None:
         while self.waiters:
