@@ -1,4 +1,4 @@
-"""Refresh: fetch many feeds concurrently, parse across cores, store each feed atomically.
+"""Refresh: fetch many feeds concurrently; parse and store them in worker processes, atomically.
 
 The CLI and the TUI both call `refresh_feeds`. Progress is reported through a callback with
 `FeedDone` events, so callers can draw a progress bar or update unread counts live. Errors are
@@ -9,81 +9,166 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 
 from newsreader.config import Settings
-from newsreader.models import FeedDone, ParsedFeed, RefreshSummary, Subscription
-from newsreader.sources.feeds import ParsePool, make_executor, update_feed
+from newsreader.models import FeedDone, RefreshSummary, Subscription
+from newsreader.query.killfile import Killfile
+from newsreader.sources.feeds import (
+    PRELOAD_ALL,
+    PRELOAD_INGEST,
+    WorkerPool,
+    fetch_feed,
+    make_executor,
+    parse_message,
+)
 from newsreader.sources.fetch import Fetcher, fetch_settings
+from newsreader.sources.parse import parse_feed
 from newsreader.store import Store
 from newsreader.store.feeds import SavedFeed
 
 # Feeds in flight (fetching, waiting to be parsed or stored) beyond the connection limit, per
-# parse worker: enough to keep the workers busy, few enough that fetched bodies never pile up in
-# memory while the parsers catch up (1,000 feeds once held ~100 MB of waiting bodies).
+# worker: enough to keep the workers busy, few enough that fetched bodies never pile up in
+# memory while the workers catch up (1,000 feeds once held ~100 MB of waiting bodies).
 _QUEUED_PER_WORKER = 4
 
+# One fetched feed on its way to a worker: (feed URL, body, URL to parse it at (its final
+# URL), content type, etag, last_modified).
+Fetched = tuple[str, bytes, str, str | None, str | None, str | None]
+# What a worker says of one feed: ("new", count) | ("failed", message) for a body that is no
+# feed (the error is recorded in the store) | ("error", message) for a store failure.
+Outcome = tuple[str, int | str]
 
-class _GroupSaver:
-    """Group commit: feeds parsed at about the same time are stored in one transaction (each
-    commit also flushes the full-text index). A feed waits at most `delay` seconds for
-    company; a batch that fails is retried feed by feed, so one bad feed fails alone."""
+_worker_stores: dict[str, Store] = {}
+_worker_kills: dict[tuple[str, ...], Killfile] = {}
 
-    def __init__(self, store: Store, max_batch: int = 25, delay: float = 0.05) -> None:
+
+def _worker_store(path: str, rules: tuple[str, ...]) -> tuple[Store, Killfile | None]:
+    """The store (one per worker process and path, opened on first use) with the killfile's
+    rules hooked in (`Store.on_insert`: new matches are hidden in the saving transaction)."""
+    store = _worker_stores.get(path)
+    if store is None:
+        store = _worker_stores[path] = Store(path)
+    kill = None
+    if rules:
+        kill = _worker_kills.get(rules)
+        if kill is None:
+            kill = _worker_kills[rules] = Killfile(rules)
+    store.on_insert = kill.hide_new if kill is not None and kill.compiled is not None else None
+    return store, kill
+
+
+def ingest(
+    target: Store | str, batch: Sequence[Fetched], rules: tuple[str, ...] = ()
+) -> tuple[list[Outcome], str | None]:
+    """Parse fetched feeds and store them in ONE transaction (each commit also flushes the
+    full-text index, so fewer commits cost much less); runs in a worker, so only bodies go in
+    and counts come out. A batch that fails to store is stored feed by feed, so one bad feed
+    fails alone. `target` is the store itself (threads) or its path (another process, with
+    the killfile's `rules`). Returns the outcomes and a killfile error, if any."""
+    if isinstance(target, Store):
+        store, kill = target, None
+    else:
+        store, kill = _worker_store(target, rules)
+    out: list[Outcome] = [("failed", "")] * len(batch)
+    parsed: list[tuple[int, SavedFeed]] = []
+    for i, (url, body, at, content_type, etag, last_modified) in enumerate(batch):
+        try:
+            feed = parse_feed(body, at, content_type)
+        except Exception as exc:  # a parser bug must not end the run
+            out[i] = ("failed", parse_message(exc))
+            continue
+        parsed.append((i, (url, feed, etag, last_modified)))
+    try:
+        for (i, _), n in zip(parsed, store.save_feeds([s for _, s in parsed]), strict=True):
+            out[i] = ("new", n)
+    except Exception:
+        for i, saved in parsed:
+            try:
+                out[i] = ("new", store.save_feeds([saved])[0])
+            except Exception as exc:  # store failure etc.: this feed fails, the rest goes on
+                out[i] = ("error", f"{type(exc).__name__}: {exc}"[:300])
+    for i, ((url, *_), (kind, msg)) in enumerate(zip(batch, out, strict=True)):
+        if kind == "failed":
+            try:
+                store.record_error(url, str(msg))
+            except Exception as exc:
+                out[i] = ("error", f"{type(exc).__name__}: {exc}"[:300])
+    error = kill.last_error if kill is not None else None
+    if kill is not None:
+        kill.last_error = None
+    return out, error
+
+
+class _Ingest:
+    """Fetched feeds go to the workers in batches, at most one batch per worker at a time: what
+    is fetched while the workers are busy waits and goes in the next batch. So a lone feed is
+    parsed at once, and when the network outruns the workers the batches grow (fewer
+    transactions) up to `max_batch` feeds or `max_bytes` of bodies."""
+
+    def __init__(
+        self,
+        store: Store,
+        pool: WorkerPool,
+        kill: Killfile | None,
+        max_batch: int = 25,
+        max_bytes: int = 4 * 1024 * 1024,
+    ) -> None:
         self.store = store
+        self.pool = pool
+        self.kill = kill
         self.max_batch = max_batch
-        self.delay = delay
-        self.pending: list[
-            tuple[tuple[str, ParsedFeed, str | None, str | None], asyncio.Future[int]]
-        ] = []
-        self.timer: asyncio.TimerHandle | None = None
-        self.writers: set[asyncio.Task[None]] = set()
+        self.max_bytes = max_bytes
+        self.free = pool.workers
+        self.pending: deque[tuple[Fetched, asyncio.Future[Outcome]]] = deque()
+        self.tasks: set[asyncio.Task[None]] = set()
 
-    async def save(
-        self, url: str, parsed: ParsedFeed, etag: str | None, last_modified: str | None
-    ) -> int:
-        loop = asyncio.get_running_loop()
-        fut: asyncio.Future[int] = loop.create_future()
-        self.pending.append(((url, parsed, etag, last_modified), fut))
-        if len(self.pending) >= self.max_batch:
-            self._flush()
-        elif self.timer is None:
-            self.timer = loop.call_later(self.delay, self._flush)
+    async def submit(self, item: Fetched) -> Outcome:
+        fut: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, fut))
+        self._pump()
         return await fut
 
-    def _flush(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        batch, self.pending = self.pending, []
-        if batch:
-            task = asyncio.get_running_loop().create_task(self._write(batch))
-            self.writers.add(task)
-            task.add_done_callback(self.writers.discard)
+    def _pump(self) -> None:
+        while self.free > 0 and self.pending:
+            batch = [self.pending.popleft()]
+            size = len(batch[0][0][1])
+            while (
+                self.pending
+                and len(batch) < self.max_batch
+                and size + len(self.pending[0][0][1]) <= self.max_bytes
+            ):
+                size += len(self.pending[0][0][1])
+                batch.append(self.pending.popleft())
+            self.free -= 1
+            task = asyncio.get_running_loop().create_task(self._run(batch))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
-    async def _write(self, batch: list[tuple[SavedFeed, asyncio.Future[int]]]) -> None:
+    async def _run(self, batch: list[tuple[Fetched, asyncio.Future[Outcome]]]) -> None:
         items = [item for item, _ in batch]
+        rules = tuple(self.kill.rules) if self.kill is not None else ()
         try:
-            counts = await asyncio.to_thread(self.store.save_feeds, items)
-        except Exception:
-            for item, fut in batch:  # one at a time: only the feed at fault fails
-                try:
-                    url, parsed, etag, lm = item
-                    n = await asyncio.to_thread(
-                        self.store.save_feed, url, parsed, etag=etag, last_modified=lm
-                    )
-                except Exception as exc:
-                    if not fut.done():
-                        fut.set_exception(exc)
-                else:
-                    if not fut.done():
-                        fut.set_result(n)
-            return
-        for (_, fut), n in zip(batch, counts, strict=True):
-            if not fut.done():
-                fut.set_result(n)
+            if self.pool.in_threads:
+                outcomes, error = await self.pool.run(ingest, self.store, items)
+            else:
+                outcomes, error = await self.pool.run(ingest, str(self.store.path), items, rules)
+        except Exception as exc:
+            for _, fut in batch:
+                if not fut.done():
+                    fut.set_exception(exc)
+        else:
+            if error and self.kill is not None:
+                self.kill.last_error = error
+            for (_, fut), outcome in zip(batch, outcomes, strict=True):
+                if not fut.done():
+                    fut.set_result(outcome)
+        finally:
+            self.free += 1
+            self._pump()
 
 
 def is_due(sub: Subscription, last_attempt: float | None, now: float) -> bool:
@@ -98,17 +183,16 @@ async def refresh_one(
     *,
     store: Store,
     fetcher: Fetcher,
-    pool: ParsePool,
+    ingest: _Ingest,
     feeds_file: Path | None = None,
     force: bool = False,
-    saver: _GroupSaver | None = None,
 ) -> FeedDone:
     """Update one feed from its source and record the outcome in the store."""
     started = time.monotonic()
     url = sub.url
     validators = await asyncio.to_thread(store.validators, url)
-    up = await update_feed(
-        sub, fetcher=fetcher, pool=pool, validators=validators, feeds_file=feeds_file, force=force
+    up = await fetch_feed(
+        sub, fetcher=fetcher, validators=validators, feeds_file=feeds_file, force=force
     )
     if up.status == "skipped":
         return FeedDone(url, "skipped", message=up.message)
@@ -116,16 +200,17 @@ async def refresh_one(
         msg = up.message or "failed"
         await asyncio.to_thread(store.record_error, url, msg, retry_after=up.retry_after)
         return FeedDone(url, "error", message=msg, elapsed=time.monotonic() - started)
-    if up.parsed is None:
+    if up.body is None or up.url is None:
         await asyncio.to_thread(store.record_not_modified, url)
         return FeedDone(url, "unchanged", elapsed=time.monotonic() - started)
-    if saver is not None:
-        new = await saver.save(url, up.parsed, up.etag, up.last_modified)
-    else:
-        new = await asyncio.to_thread(
-            store.save_feed, url, up.parsed, etag=up.etag, last_modified=up.last_modified
-        )
-    return FeedDone(url, "new" if new else "unchanged", new=new, elapsed=time.monotonic() - started)
+    kind, value = await ingest.submit(
+        (url, up.body, up.url, up.content_type, up.etag, up.last_modified)
+    )
+    elapsed = time.monotonic() - started
+    if kind != "new":
+        return FeedDone(url, "error", message=str(value), elapsed=elapsed)
+    new = int(value)
+    return FeedDone(url, "new" if new else "unchanged", new=new, elapsed=elapsed)
 
 
 async def refresh_feeds(
@@ -153,26 +238,31 @@ async def refresh_feeds(
     from newsreader.query import QueryError, killfile
 
     summary = RefreshSummary(total=len(subs))
+    own_executor = executor is None and len(subs) > 1
+    if own_executor:  # first: its workers boot while the killfile is applied and feeds fetched
+        executor = make_executor(preload=PRELOAD_ALL if cluster else PRELOAD_INGEST)
     kill: killfile.Killfile | None = None
-    try:
-        kill = await asyncio.to_thread(killfile.apply, store, settings.ignore)
-    except QueryError as exc:
-        summary.notes.append(f"killfile: {exc}")
     check_due = scheduled and not force and any(s.refresh_interval is not None for s in subs)
-    last = await asyncio.to_thread(store.last_attempts) if check_due else {}
+    try:
+        try:
+            kill = await asyncio.to_thread(killfile.apply, store, settings.ignore)
+        except QueryError as exc:
+            summary.notes.append(f"killfile: {exc}")
+        last = await asyncio.to_thread(store.last_attempts) if check_due else {}
+    except BaseException:  # the store failed: the workers just started go too
+        if own_executor and executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        raise
     now = time.time()
     own_fetcher = fetcher is None
-    own_executor = executor is None and len(subs) > 1
     fetcher = fetcher or Fetcher(settings=fetch_settings(settings))
-    if own_executor:
-        executor = make_executor()
-    pool = ParsePool(executor)
+    pool = WorkerPool(executor)
     # Backpressure: fetching may run ahead of parsing only this far (bounded memory).
     in_flight = asyncio.Semaphore(
         max(1, settings.max_connections) + _QUEUED_PER_WORKER * pool.workers
     )
     started = time.monotonic()
-    saver = _GroupSaver(store)
+    ingest = _Ingest(store, pool, kill)
     from newsreader.stories.alongside import Alongside
 
     stories = Alongside(store, settings.preferred_sources, executor) if cluster else None
@@ -195,10 +285,9 @@ async def refresh_feeds(
                 sub,
                 store=store,
                 fetcher=fetcher,
-                pool=pool,
+                ingest=ingest,
                 feeds_file=feeds_file,
                 force=force,
-                saver=saver,
             )
         except Exception as exc:  # store failure etc.: report it, keep going
             ev = FeedDone(sub.url, "error", message=f"{type(exc).__name__}: {exc}"[:300])

@@ -1,8 +1,8 @@
-"""The feeds.toml source: one subscription fetched (conditional GET) and parsed.
+"""The feeds.toml source: one subscription fetched (conditional GET); the pool that parses.
 
-`update_feed` never touches the store and never raises for a feed's failure: it returns a
-`FeedUpdate` saying what happened. Large bodies are parsed in a process pool (`ParsePool`),
-small ones in a thread.
+`fetch_feed` never touches the store and never raises for a feed's failure: it returns a
+`FeedUpdate` saying what happened. The body it fetched is parsed (and, in a refresh, stored)
+in a process pool (`WorkerPool`; refresh.py), or in a thread where processes cannot start.
 """
 
 from __future__ import annotations
@@ -11,30 +11,35 @@ import asyncio
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from newsreader.config import resolve_location
-from newsreader.models import ParsedFeed, Subscription
+from newsreader.models import Subscription
 from newsreader.sources.fetch import Fetcher
-from newsreader.sources.parse import ParseError, parse_feed
+from newsreader.sources.parse import ParseError
 
-# Bodies smaller than this are parsed in the event loop's thread pool rather than shipped to a
-# process: pickling costs more than it saves for tiny feeds.
-INLINE_PARSE_BYTES = 16 * 1024
-# Imported once in the fork server, so every parse worker starts with the parser loaded (and
-# the clustering, which a refresh runs in the same pool: stories/alongside.py).
-_PRELOAD = ["newsreader.sources.parse", "newsreader.stories.alongside", "newsreader.compare"]
+T = TypeVar("T")
+
+# Imported once in the fork server, so every worker starts with the parser and the store loaded
+# (a refresh parses and stores in the pool: refresh.py), and, unless the caller says otherwise,
+# the clustering, which a refresh runs in the same pool (stories/alongside.py).
+PRELOAD_INGEST = ("newsreader.refresh",)
+PRELOAD_ALL = (*PRELOAD_INGEST, "newsreader.stories.alongside", "newsreader.compare")
 
 
 @dataclass(slots=True)
 class FeedUpdate:
-    """What fetching one feed gave: `parsed` (with its validators), or not."""
+    """What fetching one feed gave: its body (with its validators), or not."""
 
-    status: str  # "parsed" | "unchanged" | "error" | "skipped"
-    parsed: ParsedFeed | None = None
+    status: str  # "fetched" | "unchanged" | "error" | "skipped"
+    body: bytes | None = None  # "fetched": the body, to be parsed at `url` (its final URL)
+    url: str | None = None
+    content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     message: str | None = None
@@ -45,8 +50,9 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def make_executor(workers: int | None = None) -> Executor:
-    """A process pool for parsing (forkserver: safe to start from a threaded program).
+def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_ALL) -> Executor:
+    """A process pool for parsing (forkserver: safe to start from a threaded program), its
+    workers started at once (they boot while the first feeds are fetched).
 
     Where a process pool cannot be made (no working semaphores, no /dev/shm: some sandboxes
     and containers), a thread pool is returned instead: parsing is then slower but works.
@@ -57,21 +63,28 @@ def make_executor(workers: int | None = None) -> Executor:
         try:
             ctx = multiprocessing.get_context("forkserver")
             # No effect once the fork server runs; a module that fails to import is skipped.
-            ctx.set_forkserver_preload(_PRELOAD)
+            ctx.set_forkserver_preload(list(preload))
         except ValueError:  # pragma: no cover - platforms without forkserver
             ctx = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     except (OSError, ImportError, NotImplementedError, RuntimeError):
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsreader-parse")
+    try:
+        pool.submit(os.getpid)  # starts the fork server and the workers now
+    except Exception:  # noqa: S110 - a pool that cannot start is found out (and replaced) later
+        pass
+    return pool
 
 
-class ParsePool:
-    """The executor used for parsing, replaced by a thread pool once a process pool fails.
+class WorkerPool:
+    """The executor a refresh parses (and stores) in, replaced by a thread pool once a process
+    pool fails.
 
     A process pool starts its workers lazily, so it can fail on the first `submit`
     (the forkserver or a worker cannot be started) or later (a worker dies:
-    `BrokenProcessPool`). Either way the feed is parsed in a thread and every later feed
-    goes to a thread pool, so one refresh never pays the failure twice.
+    `BrokenProcessPool`). Either way the call runs in a thread and every later call goes to a
+    thread pool, so one refresh never pays the failure twice. Without an executor, calls run
+    in the event loop's default thread pool.
     """
 
     def __init__(self, executor: Executor | None) -> None:
@@ -80,7 +93,18 @@ class ParsePool:
 
     @property
     def workers(self) -> int:
+        if self.executor is None:
+            return 1
         return int(getattr(self.executor, "_max_workers", 0) or default_workers())
+
+    @property
+    def in_threads(self) -> bool:
+        """Whether calls run in this process (an executor of unknown kind counts as not)."""
+        return (
+            self.executor is None
+            or self.fallback is not None
+            or isinstance(self.executor, ThreadPoolExecutor)
+        )
 
     def _fall_back(self) -> ThreadPoolExecutor:
         if self.fallback is None:
@@ -89,13 +113,13 @@ class ParsePool:
             )
         return self.fallback
 
-    async def parse(self, body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-        if self.executor is None or len(body) < INLINE_PARSE_BYTES:
-            return await asyncio.to_thread(parse_feed, body, url, content_type)
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self.executor is None:
+            return await asyncio.to_thread(fn, *args)
         loop = asyncio.get_running_loop()
         if self.fallback is None:
             try:
-                fut = loop.run_in_executor(self.executor, parse_feed, body, url, content_type)
+                fut = loop.run_in_executor(self.executor, fn, *args)
             except (OSError, RuntimeError, BrokenProcessPool, ImportError, NotImplementedError):
                 self._fall_back()  # the pool could not start a worker
             else:
@@ -103,23 +127,23 @@ class ParsePool:
                     return await fut
                 except BrokenProcessPool:
                     self._fall_back()
-        return await loop.run_in_executor(self._fall_back(), parse_feed, body, url, content_type)
+        return await loop.run_in_executor(self._fall_back(), fn, *args)
 
     def shutdown(self) -> None:
         if self.fallback is not None:
             self.fallback.shutdown(wait=False, cancel_futures=True)
 
 
-async def update_feed(
+async def fetch_feed(
     sub: Subscription,
     *,
     fetcher: Fetcher,
-    pool: ParsePool,
     validators: tuple[str | None, str | None, float | None] = (None, None, None),
     feeds_file: Path | None = None,
     force: bool = False,
 ) -> FeedUpdate:
-    """Fetch `sub` (conditionally, with the stored etag / last_modified) and parse it."""
+    """Fetch `sub` (conditionally, with the stored etag / last_modified): "fetched" with the
+    body, or "unchanged", "skipped", "error"."""
     etag, last_modified, retry_after = validators
     if retry_after and retry_after > time.time() and not force:
         wait = int(retry_after - time.time())
@@ -130,11 +154,18 @@ async def update_feed(
         return FeedUpdate("error", message=result.error, retry_after=result.retry_after)
     if result.not_modified or result.body is None:
         return FeedUpdate("unchanged")
-    try:
-        parsed = await pool.parse(result.body, result.final_url or location, result.content_type)
-    except ParseError as exc:
-        return FeedUpdate("error", message=str(exc))
-    except Exception as exc:  # a parser bug must not end the run
-        msg = f"could not parse the feed ({type(exc).__name__}: {exc})"
-        return FeedUpdate("error", message=msg[:300])
-    return FeedUpdate("parsed", parsed, result.etag, result.last_modified)
+    return FeedUpdate(
+        "fetched",
+        etag=result.etag,
+        last_modified=result.last_modified,
+        body=result.body,
+        url=result.final_url or location,
+        content_type=result.content_type,
+    )
+
+
+def parse_message(exc: Exception) -> str:
+    """What a failed parse says: a ParseError's own words, a parser bug by its name."""
+    if isinstance(exc, ParseError):
+        return str(exc)
+    return f"could not parse the feed ({type(exc).__name__}: {exc})"[:300]

@@ -18,7 +18,7 @@ from newsreader.session import Session
 from support.server import LocalServer
 
 FEEDS = 4
-ITEMS = 60  # > 16 KB per feed, so parsing goes to the executor, not the inline thread
+ITEMS = 60
 
 
 def rss(n: int) -> bytes:
@@ -32,9 +32,7 @@ def rss(n: int) -> bytes:
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'
         f"<link>https://example.org/{n}</link>{items}</channel></rss>"
     )
-    data = doc.encode()
-    assert len(data) > feeds_mod.INLINE_PARSE_BYTES
-    return data
+    return doc.encode()
 
 
 @pytest.fixture
@@ -111,7 +109,8 @@ async def test_refresh_uses_callers_executor(feeds_session) -> None:
     with Counting(max_workers=2) as ex:
         summary = await session.refresh(executor=ex)
         assert summary.new_articles == FEEDS * ITEMS
-        assert used.count("parse_feed") == FEEDS
+        # every feed was parsed and stored there, in batches of one or more
+        assert 1 <= used.count("ingest") <= FEEDS
         # the executor is still usable afterwards (not shut down by the refresh)
         assert ex.submit(lambda: 7).result() == 7
         again = await session.refresh(executor=ex)
@@ -165,7 +164,7 @@ async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monke
         async def aclose(self) -> None:
             pass
 
-    real_parse = feeds_mod.parse_feed
+    real_parse = refresh_mod.parse_feed
 
     def slow_parse(*args):
         import time
@@ -173,7 +172,7 @@ async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monke
         time.sleep(0.005)
         return real_parse(*args)
 
-    monkeypatch.setattr(feeds_mod, "parse_feed", slow_parse)
+    monkeypatch.setattr(refresh_mod, "parse_feed", slow_parse)
     store = Store(tmp_path / "db.sqlite")
     subs = [refresh_mod.Subscription(url=f"https://example.org/{i}.xml") for i in range(40)]
 
@@ -190,37 +189,42 @@ async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monke
     assert peak <= 2 + refresh_mod._QUEUED_PER_WORKER * 1
 
 
-async def test_group_saver_batches_and_isolates_a_failing_feed() -> None:
-    """Feeds finishing together share one transaction; if the batch fails, each feed is saved
-    alone so only the feed at fault reports the error."""
+async def test_ingest_batches_and_isolates_a_failing_feed(tmp_path: Path) -> None:
+    """Feeds fetched while the worker is busy share one batch and one transaction; if the
+    batch fails to store, each feed is stored alone so only the feed at fault reports the
+    error; a body that is no feed fails alone and its error is recorded."""
     import asyncio
 
-    from newsreader.models import ParsedFeed
-    from newsreader.refresh import _GroupSaver
+    from newsreader.sources.feeds import WorkerPool
+    from newsreader.store import Store
 
-    class FakeStore:
-        def __init__(self) -> None:
-            self.batches: list[list[str]] = []
+    class Store2(Store):
+        batches: list[list[str]] = []
 
-        def save_feeds(self, items):
+        def save_feeds(self, items, *, now=None):
             self.batches.append([url for url, *_ in items])
-            if any(url == "bad" for url, *_ in items):
+            if any(url.endswith("bad") for url, *_ in items):
                 raise RuntimeError("disk trouble")
-            return [1 for _ in items]
+            return super().save_feeds(items, now=now)
 
-        def save_feed(self, url, parsed, *, etag=None, last_modified=None):
-            if url == "bad":
-                raise RuntimeError("disk trouble")
-            return 2
-
-    store = FakeStore()
-    saver = _GroupSaver(store, max_batch=3, delay=0.01)  # type: ignore[arg-type]
-    feed = ParsedFeed(None, None, [], None, "rss")
-    good = await asyncio.gather(*(saver.save(f"u{i}", feed, None, None) for i in range(3)))
-    assert good == [1, 1, 1] and store.batches == [["u0", "u1", "u2"]]
-    results = await asyncio.gather(
-        saver.save("ok", feed, None, None),
-        saver.save("bad", feed, None, None),
-        return_exceptions=True,
-    )
-    assert results[0] == 2 and isinstance(results[1], RuntimeError)
+    store = Store2(tmp_path / "db.sqlite")
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        ingest = refresh_mod._Ingest(store, WorkerPool(ex), None)
+        urls = [f"https://example.org/{name}" for name in ("a", "b", "c", "bad", "junk")]
+        bodies = [rss(0), rss(1), rss(2), rss(3), b"<html><p>a page</p></html>"]
+        outcomes = await asyncio.gather(
+            *(
+                ingest.submit((u, body, u, None, None, None))
+                for u, body in zip(urls, bodies, strict=True)
+            )
+        )
+    assert outcomes[:3] == [("new", ITEMS)] * 3
+    assert outcomes[3][0] == "error" and "disk trouble" in str(outcomes[3][1])
+    assert outcomes[4][0] == "failed" and "web page" in str(outcomes[4][1])
+    # the first feed went alone (the worker was free); the rest waited and went together,
+    # then, after that batch failed, one by one
+    assert store.batches[0] == [urls[0]]
+    assert store.batches[1] == urls[1:4]
+    assert [b for b in store.batches[2:]] == [[u] for u in urls[1:4]]
+    errors = dict(store.conn.execute("SELECT url, last_error FROM feeds"))
+    assert "web page" in (errors[urls[4]] or "")
