@@ -58,6 +58,7 @@ def _worker_store(path: str, rules: tuple[str, ...]) -> tuple[Store, Killfile | 
         if kill is None:
             kill = _worker_kills[rules] = Killfile(rules)
     store.on_insert = kill.hide_new if kill is not None and kill.compiled is not None else None
+    store.index_on_save = kill is not None and kill.needs_index
     return store, kill
 
 
@@ -115,7 +116,7 @@ class _Ingest:
         pool: WorkerPool,
         kill: Killfile | None,
         max_batch: int = 25,
-        max_bytes: int = 4 * 1024 * 1024,
+        max_bytes: int = 1024 * 1024,
     ) -> None:
         self.store = store
         self.pool = pool

@@ -58,6 +58,8 @@ class Killfile:
         self.digest = digest.hexdigest()
         self.last_error: str | None = None
         self.changed = 0  # rows whose hidden flag the last recompute changed
+        # a rule on text reads the full-text index: new rows are indexed as they are stored
+        self.needs_index = bool(self.compiled is not None and self.compiled.fts)
 
     def _matches(self, floor: int = 0) -> tuple[str, list[object]]:
         assert self.compiled is not None
@@ -106,8 +108,11 @@ def apply(store: Store, rules: Sequence[str]) -> Killfile:
     are still checked)."""
     kf = Killfile(rules)
     store.on_insert = kf.hide_new if kf.compiled is not None else None
+    store.index_on_save = kf.needs_index
     row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
     if (row[0] if row else None) != kf.digest and (kf.rules or row is not None):
+        if kf.needs_index:
+            store.fts_ready()
         with store.transaction() as conn:
             kf.changed = kf.recompute(conn)
             conn.execute(

@@ -88,6 +88,8 @@ def matching_ids(
 ) -> list[int]:
     """Ids of the visible articles matching `query`, newest first."""
     c = compiled(query)
+    if c.fts:
+        store.fts_ready()
     sql = f"SELECT a.id {FROM} WHERE {VISIBLE} AND ({choose(store.conn, c)})"
     if unread_only:
         sql += " AND a.read = 0"
@@ -102,6 +104,8 @@ def matching_ids(
 def count(store: Store, query: str | Compiled, *, now: float | None = None) -> tuple[int, int]:
     """(total, unread) of the visible articles matching `query`."""
     c = compiled(query)
+    if c.fts:
+        store.fts_ready()
     test = choose(store.conn, c)
     sql = f"SELECT count(*), coalesce(sum(a.read = 0), 0) {FROM} WHERE {VISIBLE} AND ({test})"
     rows = execute(store.conn, sql, c.bind(now=now), c)

@@ -138,6 +138,11 @@ class FeedUseCases(SessionBase):
         best = found[0]
         return Subscription(url=best.url, title=title or best.title, tags=list(tags or []))
 
+    def index_for_search(self) -> int:
+        """Index what refreshes stored since the last search (store/index.py); a search does
+        it too, so this only makes the next one quick. Returns how many were indexed."""
+        return self.store.index_pending()
+
     async def refresh(
         self,
         urls: list[str] | None = None,

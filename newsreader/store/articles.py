@@ -9,7 +9,8 @@ from typing import Any
 
 from newsreader.models import Article, ArticleRow, Enclosure
 from newsreader.query.view import View, view_order, view_where
-from newsreader.store.db import Database, chunks, to_dt
+from newsreader.store.db import chunks, to_dt
+from newsreader.store.index import FullText
 
 ALL = View()  # the default view: every subscribed article
 ROW_COLS = (
@@ -22,8 +23,10 @@ _ARTICLE_COLS = (
 )
 
 
-class ArticleQueries(Database):
+class ArticleQueries(FullText):
     def _view_ids_sql(self, view: View) -> tuple[str, list[object]]:
+        if view.kind in ("search", "query"):  # these may read the full-text index
+            self.fts_ready()
         where, params = view_where(view, self.conn)
         return (
             f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {where} "

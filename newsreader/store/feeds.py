@@ -11,7 +11,8 @@ import time
 from collections.abc import Mapping, Sequence
 
 from newsreader.models import FeedRow, ParsedArticle, ParsedFeed, Subscription
-from newsreader.store.db import Database, to_dt, to_ts
+from newsreader.store.db import to_dt, to_ts
+from newsreader.store.index import FullText, clamp, index_above
 from newsreader.text.safetext import clean
 
 SavedFeed = tuple[str, ParsedFeed, str | None, str | None]  # url, parsed, etag, last_modified
@@ -26,7 +27,7 @@ def content_hash(a: ParsedArticle) -> str:
     return h.hexdigest()
 
 
-class FeedWrites(Database):
+class FeedWrites(FullText):
     def sync_subscriptions(self, subs: Sequence[Subscription]) -> None:
         """Make the feeds table match feeds.toml (titles, tags, order, subscribed flag)."""
         with self.transaction() as conn:
@@ -143,10 +144,13 @@ class FeedWrites(Database):
         now = time.time() if now is None else now
         with self.transaction() as conn:
             (floor,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+            clamp(conn, floor)
             counts = [
                 _save_rows(conn, fid, parsed, etag, last_modified, now)
                 for fid, (_, parsed, etag, last_modified) in zip(fids, items, strict=True)
             ]
+            if any(counts) and self.index_on_save:
+                index_above(conn)
             if self.on_insert is not None and any(counts):
                 self.on_insert(conn, floor)
             return counts
@@ -254,19 +258,12 @@ def _save_rows(
                 (a.title, a.link, a.author, to_ts(a.updated), content, a.text, enc, h,
                  fid, a.guid)
             )  # fmt: skip
-    if new_rows:
-        (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+    if new_rows:  # indexed for search later (store/index.py)
         conn.executemany(
             "INSERT INTO articles(feed_id, guid, title, link, author, published, updated, "
             "fetched, content_html, text, enclosures, content_hash) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             new_rows,
-        )
-        # Rowids only grow (max + 1), so the new rows are exactly those above `last`.
-        conn.execute(
-            "INSERT INTO articles_fts(rowid, title, author, text) "
-            "SELECT id, title, coalesce(author, ''), text FROM articles WHERE id > ?",
-            (last,),
         )
     conn.executemany(
         "UPDATE articles SET title=?, link=?, author=?, updated=?, content_html=?, "

@@ -295,6 +295,28 @@ MIGRATIONS: list[str] = [
         DELETE FROM feed_counts WHERE feed_id = old.id;
     END;
     """,
+    # 8: the full-text index is brought up to date by whatever reads it first (a search, a
+    # query, the app after a refresh: store/search.py), not by every refresh: rows with ids up
+    # to fts_state.upto are indexed, those above are not yet. Deleting or updating a row that
+    # was never indexed must not tell FTS5 to unindex it (that would corrupt the index).
+    """
+    CREATE TABLE fts_state(id INTEGER PRIMARY KEY CHECK (id = 0), upto INTEGER NOT NULL);
+    INSERT INTO fts_state(id, upto) SELECT 0, coalesce(max(id), 0) FROM articles;
+    DROP TRIGGER articles_ad;
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles
+    WHEN old.id <= (SELECT upto FROM fts_state) BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, author, text)
+        VALUES ('delete', old.id, old.title, coalesce(old.author, ''), old.text);
+    END;
+    DROP TRIGGER articles_au;
+    CREATE TRIGGER articles_au AFTER UPDATE OF title, author, text ON articles
+    WHEN old.id <= (SELECT upto FROM fts_state) BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, author, text)
+        VALUES ('delete', old.id, old.title, coalesce(old.author, ''), old.text);
+        INSERT INTO articles_fts(rowid, title, author, text)
+        VALUES (new.id, new.title, coalesce(new.author, ''), new.text);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -46,6 +46,7 @@ class Search(ArticleQueries):
 
     def _matches(self, fts: str, upto: int) -> int:
         """How many articles match `fts`, counted up to `upto` (FTS5 doclist order: cheap)."""
+        self.fts_ready()
         try:
             row = self.conn.execute(
                 "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
@@ -64,6 +65,7 @@ class Search(ArticleQueries):
         q = fts_query(query)
         if q is None:
             return []
+        self.fts_ready()
         sql = (
             f"SELECT {ROW_COLS} FROM articles_fts s JOIN articles a ON a.id = s.rowid "
             "JOIN feeds f ON f.id = a.feed_id WHERE articles_fts MATCH ? AND s.rowid >= ? "
@@ -87,6 +89,7 @@ class Search(ArticleQueries):
         q = any_of(words)
         if q is None:
             return []
+        self.fts_ready()
         try:
             return [
                 r[0]

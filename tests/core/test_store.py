@@ -344,3 +344,69 @@ def test_feed_counts_migrate_from_schema_6(tmp_path: Path) -> None:
     conn.close()
     store = Store(path)
     assert _kept(store) == _recount(store) == {1: (5, 3, 1)}
+
+
+def _fts_sound(store: Store) -> None:
+    """FTS5's own check of the index against its table (raises if they differ)."""
+    store.conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_the_index_follows_lazily_through_deletes_updates_and_reused_ids(store: Store) -> None:
+    """A save does not index; the first reader does. Deleting or editing rows the index never
+    covered, and ids reused after the newest rows were deleted, leave it sound and complete."""
+    store.save_feed(URL, feed(6))
+    assert store.unindexed() == 6
+    assert len(store.search("volcanoes")) == 6  # the search indexed them first
+    assert store.unindexed() == 0
+    store.save_feed("https://b/", feed(3, title="B"))  # stored, not indexed
+    assert store.unindexed() == 3
+    b_ids = store.article_ids(View("feed", feed_id=store.feed_id("https://b/")))
+    store.save_feed(  # an edit of a row the index does not cover yet
+        "https://b/",
+        ParsedFeed("B", None, [ParsedArticle(guid="id-0", title="Now about glaciers", text="ice")]),
+    )
+    with store.transaction() as conn:  # the newest rows go: their ids come back
+        conn.execute(f"DELETE FROM articles WHERE id IN ({max(b_ids)}, {max(b_ids) - 1})")
+    store.fts_ready()  # (FTS5's check compares the index with every row: only when caught up)
+    _fts_sound(store)
+    assert {h.title for h in store.search("glaciers")} == {"Now about glaciers"}
+    with store.transaction() as conn:  # an indexed row goes, the top one too (id reuse)
+        top = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        conn.execute("DELETE FROM articles WHERE id = ?", (top,))
+    store.save_feed("https://b/", feed(2, start=10, title="B"))  # ids above reuse the top's
+    hits = {h.title for h in store.search("volcanoes")}
+    assert hits >= {"Story number 10", "Story number 11"}
+    _fts_sound(store)
+    stored = {t for (t,) in store.conn.execute("SELECT title FROM articles")}
+    assert {h.title for h in store.search("story")} == {t for t in stored if "Story" in t}
+    assert store.unindexed() == 0
+
+
+def test_fts_state_migrates_from_schema_7_as_fully_indexed(tmp_path: Path) -> None:
+    from newsreader.store.schema import MIGRATIONS, split_sql
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    for i in range(7):
+        for stmt in split_sql(MIGRATIONS[i]):
+            conn.execute(stmt)
+    conn.execute("PRAGMA user_version=7")
+    conn.execute("INSERT INTO feeds(id, url, subscribed) VALUES (1, 'https://a/', 1)")
+    for i in range(3):
+        conn.execute(
+            "INSERT INTO articles(feed_id, guid, title, text, published, fetched) "
+            "VALUES (1, ?, ?, 'walrus', ?, 0)",
+            (f"g{i}", f"t{i}", float(i)),
+        )
+    conn.execute(
+        "INSERT INTO articles_fts(rowid, title, author, text) "
+        "SELECT id, title, '', text FROM articles"
+    )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.unindexed() == 0
+    with store.transaction() as c:
+        c.execute("DELETE FROM articles WHERE guid = 'g1'")
+    _fts_sound(store)
+    assert sorted(h.title for h in store.search("walrus")) == ["t0", "t2"]

@@ -20,6 +20,7 @@ class FeedActions(ReaderState):
     def _start_auto_refresh(self) -> None:
         if not self.feeds_auto_refresh:
             return
+        self._index_for_search()  # what a refresh outside the app stored
         settings = self.session.settings
         if settings.refresh_on_start:
             self.call_after_refresh(self.action_refresh_all)  # a sync follows it
@@ -90,6 +91,7 @@ class FeedActions(ReaderState):
                 self._done = self._total = self._failed = 0
                 self.status.idle()
                 self._say_idle()
+                self._index_for_search()
             self.schedule_counts(0)
             self.schedule_view_reload(0.05)
         text = f"Refreshed {summary.total} feed{'s' if summary.total != 1 else ''}: "
@@ -102,6 +104,12 @@ class FeedActions(ReaderState):
             self.notify(text, timeout=4, markup=False)
         if urls is None and self.session.sync_configured:
             self._sync()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _index_for_search(self) -> None:
+        """The new articles into the search index, in the background: the first search after
+        a refresh need not wait for them."""
+        self.session.index_for_search()
 
     # ------------------------------------------------------------------ sync
     @work(exclusive=True, group="sync", exit_on_error=False)
