@@ -49,7 +49,6 @@ class FullText(Database):
             except Exception:  # noqa: S110 - busy or read-only: the index as it is
                 pass
 
-
     def check(self) -> str:
         """PRAGMA integrity_check result ("ok" when sound); SQLite 3.44+ also checks the
         full-text index against the table, so the index is caught up first."""
