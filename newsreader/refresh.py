@@ -264,9 +264,11 @@ async def refresh_feeds(
     )
     started = time.monotonic()
     ingest = _Ingest(store, pool, kill)
-    from newsreader.stories.alongside import Alongside
+    stories = None
+    if cluster:
+        from newsreader.stories.alongside import Alongside
 
-    stories = Alongside(store, settings.preferred_sources, executor) if cluster else None
+        stories = Alongside(store, settings.preferred_sources, executor)
 
     async def run(sub: Subscription) -> None:
         async with in_flight:
