@@ -30,6 +30,14 @@ RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 RSS1 = "{http://purl.org/rss/1.0/}"
 RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
 
+# Qualified names the per-child loops compare tags with (built once, not per child).
+DC_DATE, DC_CREATOR, ITUNES_AUTHOR = DC + "date", DC + "creator", ITUNES + "author"
+MEDIA_CONTENT, MEDIA_GROUP = MEDIA + "content", MEDIA + "group"
+MEDIA_DESCRIPTION = MEDIA + "description"
+A_TITLE, A_ID, A_LINK, A_NAME = ATOM + "title", ATOM + "id", ATOM + "link", ATOM + "name"
+A_CONTENT, A_SUMMARY, A_AUTHOR = ATOM + "content", ATOM + "summary", ATOM + "author"
+A_PUBLISHED, A_UPDATED = ATOM + "published", ATOM + "updated"
+
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
 )
@@ -55,7 +63,11 @@ def _same_encoding(a: str, b: str) -> bool:
 
 
 def _text(el: Any) -> str:
-    return "".join(el.itertext()) if el is not None else ""
+    if el is None:
+        return ""
+    if len(el) == 0:  # no child nodes: itertext() would give just .text
+        return el.text or ""
+    return "".join(el.itertext())
 
 
 def _inner(el: Any) -> str:
@@ -134,18 +146,18 @@ def _rss_item(item: Any) -> dict[str, Any]:
         elif tag == CONTENT:
             value = {"value": _inner(child), "type": "text/html", **_base(child)}
             e.setdefault("content", []).append(value)
-        elif tag == "pubDate" or (tag == DC + "date" and "published_parsed" not in e):
+        elif tag == "pubDate" or (tag == DC_DATE and "published_parsed" not in e):
             e["published_parsed"] = _date(_text(child))
-        elif tag == "author" or (tag in (DC + "creator", ITUNES + "author") and "author" not in e):
+        elif tag == "author" or (tag in (DC_CREATOR, ITUNES_AUTHOR) and "author" not in e):
             e["author"] = _rss_author(_text(child))
         elif tag == "enclosure":
             e.setdefault("enclosures", []).append(
                 {"href": child.get("url"), "type": child.get("type"), "length": child.get("length")}
             )
-        elif tag == MEDIA + "content":
+        elif tag == MEDIA_CONTENT:
             e.setdefault("media_content", []).append(dict(child.attrib))
-        elif tag == MEDIA + "group":
-            for m in child.iter(MEDIA + "content"):
+        elif tag == MEDIA_GROUP:
+            for m in child.iter(MEDIA_CONTENT):
                 e.setdefault("media_content", []).append(dict(m.attrib))
     if "link" not in e and "_guidlink" in e:
         e["link"] = e["_guidlink"]
@@ -158,23 +170,24 @@ def _rdf_item(item: Any, ns: str) -> dict[str, Any]:
     about = item.get(RDF + "about")
     if about and ns == RSS1:
         e["id"] = about.strip()
+    title, link, description = ns + "title", ns + "link", ns + "description"
     for child in item:
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        if tag == ns + "title":
+        if tag == title:
             e["title"] = _text(child)
-        elif tag == ns + "link" and "link" not in e:
+        elif tag == link and "link" not in e:
             e["link"] = _text(child).strip()
-        elif tag == ns + "description":
+        elif tag == description:
             e["summary"] = _inner(child)
             e["summary_detail"] = {"type": "text/html", **_base(child)}
         elif tag == CONTENT:
             value = {"value": _inner(child), "type": "text/html", **_base(child)}
             e.setdefault("content", []).append(value)
-        elif tag == DC + "date" and "published_parsed" not in e:
+        elif tag == DC_DATE and "published_parsed" not in e:
             e["published_parsed"] = _date(_text(child))
-        elif tag == DC + "creator" and "author" not in e:
+        elif tag == DC_CREATOR and "author" not in e:
             e["author"] = _text(child).strip()
     return e
 
@@ -202,12 +215,12 @@ def _atom_entry(entry: Any) -> dict[str, Any]:
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        if tag == ATOM + "title":
+        if tag == A_TITLE:
             value, kind = _atom_text(child)
             e["title"], e["title_detail"] = value, {"type": kind}
-        elif tag == ATOM + "id":
+        elif tag == A_ID:
             e["id"] = _text(child).strip()
-        elif tag == ATOM + "link":
+        elif tag == A_LINK:
             rel = child.get("rel", "alternate")
             html = (child.get("type") or "text/html").lower() in _HTML_TYPES
             if rel == "alternate" and html and "link" not in e:  # as feedparser: not a PDF
@@ -220,26 +233,26 @@ def _atom_entry(entry: Any) -> dict[str, Any]:
                         "length": child.get("length"),
                     }
                 )
-        elif tag == ATOM + "content":
+        elif tag == A_CONTENT:
             if child.get("src"):
                 continue
             value, kind = _atom_text(child)
             e.setdefault("content", []).append({"value": value, "type": kind, **_base(child)})
-        elif tag == ATOM + "summary":
+        elif tag == A_SUMMARY:
             value, kind = _atom_text(child)
             e["summary"], e["summary_detail"] = value, {"type": kind, **_base(child)}
-        elif tag == ATOM + "published":
+        elif tag == A_PUBLISHED:
             e["published_parsed"] = _date(_text(child))
-        elif tag == ATOM + "updated":
+        elif tag == A_UPDATED:
             e["updated_parsed"] = _date(_text(child))
-        elif tag == ATOM + "author" and "author" not in e:
-            e["author"] = _text(child.find(ATOM + "name")).strip()
-        elif tag == MEDIA + "content":
+        elif tag == A_AUTHOR and "author" not in e:
+            e["author"] = _text(child.find(A_NAME)).strip()
+        elif tag == MEDIA_CONTENT:
             e.setdefault("media_content", []).append(dict(child.attrib))
-        elif tag == MEDIA + "group":  # YouTube: the video and its description
-            for m in child.iter(MEDIA + "content"):
+        elif tag == MEDIA_GROUP:  # YouTube: the video and its description
+            for m in child.iter(MEDIA_CONTENT):
                 e.setdefault("media_content", []).append(dict(m.attrib))
-            desc = child.find(MEDIA + "description")
+            desc = child.find(MEDIA_DESCRIPTION)
             if desc is not None and "summary" not in e:
                 e["summary"], e["summary_detail"] = _text(desc), {"type": "text/plain"}
     return e

@@ -22,6 +22,10 @@ _CONTROL_BLOCK = re.compile(
     f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\ufeff\ufff9-\ufffb\ud800-\udfff]"
 )
 _SEPARATORS = re.compile("[\u2028\u2029\r]")
+# Every character clean_block changes (_CONTROL_BLOCK or _SEPARATORS): one scan finds none.
+_BLOCK_WORK = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\ufeff\ufff9-\ufffb\ud800-\udfff\u2028\u2029]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 
 
@@ -32,10 +36,15 @@ def clean(value: object, max_len: int | None = 2000) -> str:
     text = str(value)
     if max_len is not None and len(text) > max_len * 4:
         text = text[: max_len * 4]
-    text = _SEPARATORS.sub(" ", text)
-    text = text.replace("\n", " ").replace("\t", " ")
-    text = _CONTROL_LINE.sub("", text)
-    text = _SPACES.sub(" ", text).strip()
+    if text.isprintable():
+        # The common case, same result: a printable str holds no control, format (bidi, BOM),
+        # surrogate or separator character, and its one space/whitespace character is " ".
+        text = " ".join(text.split()) if "  " in text else text.strip()
+    else:
+        text = _SEPARATORS.sub(" ", text)
+        text = text.replace("\n", " ").replace("\t", " ")
+        text = _CONTROL_LINE.sub("", text)
+        text = _SPACES.sub(" ", text).strip()
     if max_len is not None and len(text) > max_len:
         text = text[: max_len - 1].rstrip() + "…"
     return text
@@ -45,8 +54,10 @@ def clean_block(value: object) -> str:
     """Multi-line safe text: keeps \\n and \\t, removes every other control character."""
     if value is None:
         return ""
-    text = _SEPARATORS.sub("\n", str(value))
-    return _CONTROL_BLOCK.sub("", text)
+    text = str(value)
+    if not _BLOCK_WORK.search(text):  # the common case: nothing to replace or remove
+        return text
+    return _CONTROL_BLOCK.sub("", _SEPARATORS.sub("\n", text))
 
 
 def is_clean(text: str) -> bool:

@@ -13,6 +13,12 @@ def is_web(url: str | None) -> bool:
     """Has an http(s) scheme (any case). Says nothing about the rest of the URL."""
     if not url:
         return False
+    if url.isascii() and "[" not in url and "]" not in url:
+        # urlsplit's answer without it: an ASCII URL without brackets cannot make it raise, and
+        # one that starts with http:// or https:// has that scheme (the common case, 3x faster).
+        head = url[:8].lower()
+        if head == "https://" or head.startswith("http://"):
+            return True
     try:
         return urlsplit(url).scheme.lower() in WEB_SCHEMES
     except ValueError:
