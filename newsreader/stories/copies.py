@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
+
 from newsreader.stories.decide import Params
 from newsreader.stories.item import Item
 from newsreader.stories.minhash import jaccard
@@ -33,6 +35,17 @@ ALIGN_CHARS = 5000  # the aligner judges a copy from its first ~800 words (bound
 def _same_title(a: Item, b: Item) -> bool:
     ta, tb = a.title_terms(), b.title_terms()
     return bool(ta | tb) and len(ta & tb) >= 0.6 * len(ta | tb)
+
+
+def identical(new: Item, old: Item, params: Params) -> bool:
+    """Are the two bodies' signatures the same (the texts of a syndicated copy, one feed
+    subscribed twice)? Then `CopyJudge.is_copy` says copy outright (an estimated Jaccard of 1),
+    as it does here, without the other candidates: the same text joins its twin's story."""
+    if new.sig is None or old.sig is None or params.copy_jaccard > 1.0:
+        return False
+    if new.feed_id == old.feed_id and not _same_title(new, old):
+        return False
+    return bool(np.array_equal(new.sig, old.sig))
 
 
 # The aligner's verdict on one pair of texts: a text carried by several feeds (syndication, a

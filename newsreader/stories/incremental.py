@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ from newsreader.stories.candidates import (
     stored_hits,
     temp,
 )
-from newsreader.stories.copies import CopyJudge
+from newsreader.stories.copies import CopyJudge, identical
 from newsreader.stories.decide import DEFAULT, Params, choose
 from newsreader.stories.item import TITLE, Item
 from newsreader.stories.roles import refresh_stories
@@ -199,32 +199,54 @@ class _Chunk:
         lead = [t for t in probe if not flags[t] & TITLE][:4]
         return title + lead
 
-    def _candidates(self, items: list[Item]) -> dict[int, list[int]]:
+    def _candidates(self, items: list[Item], banned: Container[int]) -> dict[int, list[int]]:
         """Per new item: stored articles sharing its rare terms within the window or one of its
-        LSH buckets, then the run's own items decided before it (the same way)."""
+        LSH buckets, then the run's own items decided before it (the same way). An item whose
+        body has the signature of one of those (`twin`) has that one alone: it is its copy."""
         w = self.params.window
-        hits = Hits(items, [self._probes(it) for it in items])
-        stored = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
-        sigs = [it.sig for it in items if it.sig is not None]
         bodies = [it for it in items if it.sig is not None]
-        matrix = minhash.band_matrix(np.stack(sigs)) if sigs else np.zeros((0, 1), np.int64)
-        for it, row in zip(bodies, matrix.tolist(), strict=True):
+        sigs = [it.sig for it in items if it.sig is not None]
+        matrix = minhash.band_matrix(np.stack(sigs)) if sigs else None
+        for it, row in zip(bodies, [] if matrix is None else matrix.tolist(), strict=True):
             it.set_band_keys(row)
-        buckets = stored_buckets(self.conn, bodies, matrix, w)
+        buckets = stored_buckets(self.conn, bodies, matrix, w) if matrix is not None else {}
+        self._load(a for ids in buckets.values() for a in ids)
+        chunk_keys: dict[int, list[int]] = {}
+        run = {it.id: it for it in bodies}
+        bucketed: dict[int, tuple[list[int], list[int]]] = {}  # id -> (stored, the run's)
+        out: dict[int, list[int]] = {}
+        for it in bodies:
+            keys = it.band_keys()
+            stored = [a for k in keys for a in buckets.get(k, ())]
+            mine = [a for k in keys for a in chunk_keys.get(k, ())]
+            for k in keys:
+                chunk_keys.setdefault(k, []).append(it.id)
+            twin = None if it.id in banned else self._twin(it, [*stored, *mine], run)
+            if twin is None:
+                bucketed[it.id] = (stored, mine)
+            else:
+                out[it.id] = [twin]
+        probing = [it for it in items if it.id not in out]
+        hits = Hits(probing, [self._probes(it) for it in probing])
         order = {it.id: k for k, it in enumerate(items)}  # items come in decision order
         local = local_hits(hits, items, order, w, MAX_CANDIDATES)
-        chunk_keys: dict[int, list[int]] = {}
-        out: dict[int, list[int]] = {}
-        for it, near, mine in zip(items, stored, local, strict=True):
-            keys = it.band_keys()
-            for k in keys:
-                near.extend(buckets.get(k, ()))
-            near.extend(mine)
-            for k in keys:
-                near.extend(chunk_keys.get(k, ()))
-                chunk_keys.setdefault(k, []).append(it.id)
-            out[it.id] = list(dict.fromkeys(near))
+        near_ = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
+        for it, near, mine in zip(probing, near_, local, strict=True):
+            stored, chunk = bucketed.get(it.id, ([], []))
+            out[it.id] = list(dict.fromkeys([*near, *stored, *mine, *chunk]))
         return out
+
+    def _twin(self, it: Item, near: list[int], run: dict[int, Item]) -> int | None:
+        """The earliest of `near` (stored, then the run's) within the window whose body is the
+        same as the item's (`identical`)."""
+        best: Item | None = None
+        for a in dict.fromkeys(near):
+            o = self.items.get(a) or run.get(a)
+            if o is None or abs(o.published - it.published) > self.params.window:
+                continue
+            if (best is None or o.published < best.published) and identical(it, o, self.params):
+                best = o
+        return None if best is None else best.id
 
     def _load(self, ids: Iterable[int], where: str = "article_id") -> None:
         """Stored items (by article id, or by story id) into this run's memory."""
@@ -250,7 +272,8 @@ class _Chunk:
         self._frequencies(items)
         items.sort(key=lambda i: (i.published, i.id))  # decided oldest first
         new = {it.id for it in items}
-        near = self._candidates(items)
+        banned = self._splits([it.id for it in items])
+        near = self._candidates(items, banned)
         self._load(a for ids in near.values() for a in ids if a not in new)
         stories = {self.items[a].story for ids in near.values() for a in ids if a in self.items}
         self._load(stories, where="story_id")
@@ -259,7 +282,6 @@ class _Chunk:
         weights = Weights(self.df, self.n, self.params.idf_prior)
         known = [*self.items.values(), *items]
         self.vecs = {v.item.id: v for v in weights.vecs(known)}
-        banned = self._splits([it.id for it in items])
         judge = CopyJudge(self.conn, self.params)
         (self.next_story,) = self.conn.execute(
             "SELECT coalesce(max(id), 0) + 1 FROM stories"
