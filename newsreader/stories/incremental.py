@@ -201,52 +201,65 @@ class _Chunk:
 
     def _candidates(self, items: list[Item], banned: Container[int]) -> dict[int, list[int]]:
         """Per new item: stored articles sharing its rare terms within the window or one of its
-        LSH buckets, then the run's own items decided before it (the same way). An item whose
-        body has the signature of one of those (`twin`) has that one alone: it is its copy."""
+        LSH buckets, then the run's own items decided before it (the same way); an item with a
+        twin (`_twins`) has that one alone: it is its copy."""
         w = self.params.window
         bodies = [it for it in items if it.sig is not None]
         sigs = [it.sig for it in items if it.sig is not None]
-        matrix = minhash.band_matrix(np.stack(sigs)) if sigs else None
-        for it, row in zip(bodies, [] if matrix is None else matrix.tolist(), strict=True):
+        matrix = minhash.band_matrix(np.stack(sigs)) if sigs else np.zeros((0, 1), np.int64)
+        for it, row in zip(bodies, matrix.tolist(), strict=True):
             it.set_band_keys(row)
-        buckets = stored_buckets(self.conn, bodies, matrix, w) if matrix is not None else {}
-        self._load(a for ids in buckets.values() for a in ids)
-        chunk_keys: dict[int, list[int]] = {}
-        run = {it.id: it for it in bodies}
-        bucketed: dict[int, tuple[list[int], list[int]]] = {}  # id -> (stored, the run's)
-        out: dict[int, list[int]] = {}
-        for it in bodies:
-            keys = it.band_keys()
-            stored = [a for k in keys for a in buckets.get(k, ())]
-            mine = [a for k in keys for a in chunk_keys.get(k, ())]
-            for k in keys:
-                chunk_keys.setdefault(k, []).append(it.id)
-            twin = None if it.id in banned else self._twin(it, [*stored, *mine], run)
-            if twin is None:
-                bucketed[it.id] = (stored, mine)
-            else:
-                out[it.id] = [twin]
+        out = self._twins(bodies, matrix, banned)
+        rest = [k for k, it in enumerate(bodies) if it.id not in out]
+        buckets = stored_buckets(self.conn, [bodies[k] for k in rest], matrix[rest], w)
         probing = [it for it in items if it.id not in out]
         hits = Hits(probing, [self._probes(it) for it in probing])
         order = {it.id: k for k, it in enumerate(items)}  # items come in decision order
         local = local_hits(hits, items, order, w, MAX_CANDIDATES)
-        near_ = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
-        for it, near, mine in zip(probing, near_, local, strict=True):
-            stored, chunk = bucketed.get(it.id, ([], []))
-            out[it.id] = list(dict.fromkeys([*near, *stored, *mine, *chunk]))
+        stored = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
+        found = {it.id: (a, b) for it, a, b in zip(probing, stored, local, strict=True)}
+        chunk_keys: dict[int, list[int]] = {}
+        for it in items:
+            keys = it.band_keys()
+            if it.id not in out:
+                near, mine = found[it.id]
+                near.extend(a for k in keys for a in buckets.get(k, ()))
+                near.extend(mine)
+                near.extend(a for k in keys for a in chunk_keys.get(k, ()))
+                out[it.id] = list(dict.fromkeys(near))
+            for k in keys:
+                chunk_keys.setdefault(k, []).append(it.id)
         return out
 
-    def _twin(self, it: Item, near: list[int], run: dict[int, Item]) -> int | None:
-        """The earliest of `near` (stored, then the run's) within the window whose body is the
-        same as the item's (`identical`)."""
+    def _twins(
+        self, bodies: list[Item], matrix: np.ndarray, banned: Container[int]
+    ) -> dict[int, list[int]]:
+        """Bodies with a twin: the earliest stored article or earlier item of the run within
+        the window whose body is the same (`identical`; twins share every LSH bucket, so the
+        first band's bucket finds them), unless the user split the item from some article."""
+        w = self.params.window
+        first = stored_buckets(self.conn, bodies, matrix[:, :1], w)
+        self._load(a for ids in first.values() for a in ids)
+        seen: dict[int, list[Item]] = {}  # first band's key -> the run's bodies so far
+        out: dict[int, list[int]] = {}
+        for it, key in zip(bodies, matrix[:, 0].tolist(), strict=True):
+            if it.id not in banned:
+                near = [self.items[a] for a in first.get(key, ()) if a in self.items]
+                twin = self._twin(it, [*near, *seen.get(key, ())])
+                if twin is not None:
+                    out[it.id] = [twin.id]
+            seen.setdefault(key, []).append(it)
+        return out
+
+    def _twin(self, it: Item, near: list[Item]) -> Item | None:
+        """The earliest of `near` within the window whose body is the same as the item's."""
         best: Item | None = None
-        for a in dict.fromkeys(near):
-            o = self.items.get(a) or run.get(a)
-            if o is None or abs(o.published - it.published) > self.params.window:
+        for o in near:
+            if abs(o.published - it.published) > self.params.window:
                 continue
             if (best is None or o.published < best.published) and identical(it, o, self.params):
                 best = o
-        return None if best is None else best.id
+        return best
 
     def _load(self, ids: Iterable[int], where: str = "article_id") -> None:
         """Stored items (by article id, or by story id) into this run's memory."""
