@@ -38,12 +38,15 @@ def _same_title(a: Item, b: Item) -> bool:
 
 
 def identical(new: Item, old: Item, params: Params) -> bool:
-    """Are the two bodies' signatures the same (the texts of a syndicated copy, one feed
-    subscribed twice)? Then `CopyJudge.is_copy` says copy outright (an estimated Jaccard of 1),
-    as it does here, without the other candidates: the same text joins its twin's story."""
-    if new.sig is None or old.sig is None or params.copy_jaccard > 1.0:
-        return False
+    """Are the two the same text (syndication, one feed subscribed twice)? Bodies with the
+    same signature (an estimated Jaccard of 1), short texts with the same terms and at least
+    3 in the headline: `CopyJudge.is_copy` says copy outright for such a pair (and they have a
+    cosine of 1), as this does without the other candidates: the text joins its twin's story."""
     if new.feed_id == old.feed_id and not _same_title(new, old):
+        return False
+    if new.sig is None and old.sig is None:
+        return len(new.title_terms()) >= 3 and new.flags == old.flags
+    if new.sig is None or old.sig is None or params.copy_jaccard > 1.0:
         return False
     return bool(np.array_equal(new.sig, old.sig))
 

@@ -209,11 +209,17 @@ class _Chunk:
         matrix = minhash.band_matrix(np.stack(sigs)) if sigs else np.zeros((0, 1), np.int64)
         for it, row in zip(bodies, matrix.tolist(), strict=True):
             it.set_band_keys(row)
-        out = self._twins(bodies, matrix, banned)
+        probes = {it.id: self._probes(it) for it in items}
+        # What finds an item's twins: its first band's key, or its rarest headline term.
+        find = {it.id: row[0] for it, row in zip(bodies, matrix.tolist(), strict=True)}
+        for it in items:
+            if it.sig is None and len(it.title_terms()) >= 3 and probes[it.id]:
+                find[it.id] = probes[it.id][0]
+        out = self._twins(items, find, probes, banned)
         rest = [k for k, it in enumerate(bodies) if it.id not in out]
         buckets = stored_buckets(self.conn, [bodies[k] for k in rest], matrix[rest], w)
         probing = [it for it in items if it.id not in out]
-        hits = Hits(probing, [self._probes(it) for it in probing])
+        hits = Hits(probing, [probes[it.id] for it in probing])
         order = {it.id: k for k, it in enumerate(items)}  # items come in decision order
         local = local_hits(hits, items, order, w, MAX_CANDIDATES)
         stored = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
@@ -232,19 +238,33 @@ class _Chunk:
         return out
 
     def _twins(
-        self, bodies: list[Item], matrix: np.ndarray, banned: Container[int]
+        self,
+        items: list[Item],
+        keys: dict[int, int],
+        probes: dict[int, list[int]],
+        banned: Container[int],
     ) -> dict[int, list[int]]:
-        """Bodies with a twin: the earliest stored article or earlier item of the run within
-        the window whose body is the same (`identical`; twins share every LSH bucket, so the
-        first band's bucket finds them), unless the user split the item from some article."""
+        """Items with a twin: the earliest stored article or earlier item of the run within
+        the window with the same body (`identical`), unless the user split the item from some
+        article. Twins share every LSH bucket and every term: a body's are looked up in its
+        first band's bucket, a short text's in the postings of its rarest headline term."""
         w = self.params.window
-        first = stored_buckets(self.conn, bodies, matrix[:, :1], w)
-        self._load(a for ids in first.values() for a in ids)
-        seen: dict[int, list[Item]] = {}  # first band's key -> the run's bodies so far
+        bodies = [it for it in items if it.sig is not None]
+        first = stored_buckets(self.conn, bodies, np.array([[keys[it.id]] for it in bodies]), w)
+        stored = {it.id: first.get(keys[it.id], []) for it in bodies}
+        shorts = [it for it in items if it.sig is None and it.id in keys]
+        hits = Hits(shorts, [probes[it.id][:1] for it in shorts])
+        for it, ids in zip(shorts, stored_hits(self.conn, hits, w, MAX_CANDIDATES), strict=True):
+            stored[it.id] = ids
+        self._load(a for ids in stored.values() for a in ids)
+        seen: dict[int, list[Item]] = {}  # key -> the run's items so far
         out: dict[int, list[int]] = {}
-        for it, key in zip(bodies, matrix[:, 0].tolist(), strict=True):
+        for it in items:
+            key = keys.get(it.id)
+            if key is None:
+                continue
             if it.id not in banned:
-                near = [self.items[a] for a in first.get(key, ()) if a in self.items]
+                near = [self.items[a] for a in stored[it.id] if a in self.items]
                 twin = self._twin(it, [*near, *seen.get(key, ())])
                 if twin is not None:
                     out[it.id] = [twin.id]

@@ -241,6 +241,29 @@ def test_a_text_carried_by_several_feeds_is_a_copy_of_its_earliest_twin(tmp_path
     assert by_feed["Planet"][2] == by_feed["Mirror"][2] == first
 
 
+def test_a_headline_carried_by_several_feeds_is_a_copy_of_its_earliest_twin(tmp_path):
+    store = _store(tmp_path)
+    _noise(store)
+    item = ("Port Vela council approves harbour expansion plan", "Councillors voted 7-2.")
+    _add(store, "Agency", [(*item, 0)])
+    stories.update(store)
+    _add(store, "Planet", [(*item, 1)])
+    _add(store, "Mirror", [(*item, 2)])
+    stories.update(store)  # a stored twin, then a twin in the same run
+    rows = store.conn.execute(
+        "SELECT f.title, m.story_id, m.role, m.copy_of, m.article_id FROM story_articles m "
+        "JOIN feeds f ON f.id = m.feed_id WHERE f.title != 'Wire'"
+    ).fetchall()
+    by_feed = {r[0]: r[1:] for r in rows}
+    assert len({r[1] for r in rows}) == 1
+    assert {f: r[1] for f, r in by_feed.items()} == {
+        "Agency": "original",
+        "Planet": "copy",
+        "Mirror": "copy",
+    }
+    assert by_feed["Planet"][2] == by_feed["Mirror"][2] == by_feed["Agency"][3]
+
+
 def test_roles_prefer_sources_then_byline_then_earliest():
     ms = [
         Member(1, 10, 100.0, False, None),
