@@ -161,6 +161,9 @@ class _Chunk:
         self.df: dict[int, int] = {}
         self.n = 0
         self.vecs: dict[int, Vec] = {}
+        self.later: dict[int, Item] = {}  # items whose vectors are made when first needed
+        self.twins: dict[int, int] = {}  # new item -> the article it is the same text as
+        self.weights = Weights({}, 0, params.idf_prior)
         self.items: dict[int, Item] = {}  # every item known to this run, stored or new
         self.members: dict[int, list[int]] = {}  # story -> member ids known to this run
         self.first_seen: dict[int, float] = {}
@@ -200,9 +203,9 @@ class _Chunk:
         return title + lead
 
     def _candidates(self, items: list[Item], banned: Container[int]) -> dict[int, list[int]]:
-        """Per new item: stored articles sharing its rare terms within the window or one of its
-        LSH buckets, then the run's own items decided before it (the same way); an item with a
-        twin (`_twins`) has that one alone: it is its copy."""
+        """Per new item without a twin (`_twins`, in `self.twins`): stored articles sharing its
+        rare terms within the window or one of its LSH buckets, then the run's own items decided
+        before it (the same way)."""
         w = self.params.window
         bodies = [it for it in items if it.sig is not None]
         sigs = [it.sig for it in items if it.sig is not None]
@@ -215,10 +218,11 @@ class _Chunk:
         for it in items:
             if it.sig is None and len(it.title_terms()) >= 3 and probes[it.id]:
                 find[it.id] = probes[it.id][0]
-        out = self._twins(items, find, probes, banned)
-        rest = [k for k, it in enumerate(bodies) if it.id not in out]
+        self.twins = self._twins(items, find, probes, banned)
+        out: dict[int, list[int]] = {}
+        rest = [k for k, it in enumerate(bodies) if it.id not in self.twins]
         buckets = stored_buckets(self.conn, [bodies[k] for k in rest], matrix[rest], w)
-        probing = [it for it in items if it.id not in out]
+        probing = [it for it in items if it.id not in self.twins]
         hits = Hits(probing, [probes[it.id] for it in probing])
         order = {it.id: k for k, it in enumerate(items)}  # items come in decision order
         local = local_hits(hits, items, order, w, MAX_CANDIDATES)
@@ -227,7 +231,7 @@ class _Chunk:
         chunk_keys: dict[int, list[int]] = {}
         for it in items:
             keys = it.band_keys()
-            if it.id not in out:
+            if it.id not in self.twins:
                 near, mine = found[it.id]
                 near.extend(a for k in keys for a in buckets.get(k, ()))
                 near.extend(mine)
@@ -243,11 +247,12 @@ class _Chunk:
         keys: dict[int, int],
         probes: dict[int, list[int]],
         banned: Container[int],
-    ) -> dict[int, list[int]]:
-        """Items with a twin: the earliest stored article or earlier item of the run within
-        the window with the same body (`identical`), unless the user split the item from some
-        article. Twins share every LSH bucket and every term: a body's are looked up in its
-        first band's bucket, a short text's in the postings of its rarest headline term."""
+    ) -> dict[int, int]:
+        """Items with a twin (item id -> its twin's id): the earliest stored article or earlier
+        item of the run within the window with the same body (`identical`), unless the user
+        split the item from some article. Twins share every LSH bucket and every term: a body's
+        are looked up in its first band's bucket, a short text's in the postings of its rarest
+        headline term."""
         w = self.params.window
         bodies = [it for it in items if it.sig is not None]
         first = stored_buckets(self.conn, bodies, np.array([[keys[it.id]] for it in bodies]), w)
@@ -258,7 +263,7 @@ class _Chunk:
             stored[it.id] = ids
         self._load(a for ids in stored.values() for a in ids)
         seen: dict[int, list[Item]] = {}  # key -> the run's items so far
-        out: dict[int, list[int]] = {}
+        out: dict[int, int] = {}
         for it in items:
             key = keys.get(it.id)
             if key is None:
@@ -267,7 +272,7 @@ class _Chunk:
                 near = [self.items[a] for a in stored[it.id] if a in self.items]
                 twin = self._twin(it, [*near, *seen.get(key, ())])
                 if twin is not None:
-                    out[it.id] = [twin.id]
+                    out[it.id] = twin.id
             seen.setdefault(key, []).append(it)
         return out
 
@@ -308,13 +313,16 @@ class _Chunk:
         banned = self._splits([it.id for it in items])
         near = self._candidates(items, banned)
         self._load(a for ids in near.values() for a in ids if a not in new)
+        self._load(self.twins.values())
         stories = {self.items[a].story for ids in near.values() for a in ids if a in self.items}
+        stories.update(self.items[a].story for a in self.twins.values() if a in self.items)
         self._load(stories, where="story_id")
         for sid, mids in self.members.items():
             self.first_seen[sid] = min(self.items[m].published for m in mids)
-        weights = Weights(self.df, self.n, self.params.idf_prior)
-        known = [*self.items.values(), *items]
-        self.vecs = {v.item.id: v for v in weights.vecs(known)}
+        self.weights = Weights(self.df, self.n, self.params.idf_prior)
+        known = [*self.items.values(), *(it for it in items if it.id not in self.twins)]
+        self.vecs = {v.item.id: v for v in self.weights.vecs(known)}
+        self.later = {it.id: it for it in items if it.id in self.twins}  # their vectors
         judge = CopyJudge(self.conn, self.params)
         (self.next_story,) = self.conn.execute(
             "SELECT coalesce(max(id), 0) + 1 FROM stories"
@@ -327,7 +335,11 @@ class _Chunk:
                 if a in self.items and abs(self.items[a].published - it.published) <= w
             ]
             self.items[it.id] = it
-            self._decide(it, cands, judge, banned.get(it.id, set()), summary)
+            twin = self.twins.get(it.id)
+            if twin is not None:
+                self._copy(it, self.items[twin], summary)
+            else:
+                self._decide(it, cands, judge, banned.get(it.id, set()), summary)
         self._write(items)
         refresh_stories(self.conn, self.touched, self.preferred)
         summary.articles += len(items)
@@ -344,10 +356,17 @@ class _Chunk:
             out.setdefault(b, set()).add(a)
         return out
 
+    def _vecs(self, ids: Iterable[int]) -> list[Vec]:
+        """The vectors of these items (a twin's made when first needed)."""
+        ids = list(ids)
+        todo = [self.later.pop(a) for a in ids if a not in self.vecs and a in self.later]
+        self.vecs.update((v.item.id, v) for v in self.weights.vecs(todo))
+        return [self.vecs[a] for a in ids]
+
     def _cosines(self, x: Vec, ids: Iterable[int], cos: dict[int, float]) -> None:
         todo = [a for a in dict.fromkeys(ids) if a not in cos]
         if todo:
-            cos.update(zip(todo, cosines(x, [self.vecs[a] for a in todo]), strict=True))
+            cos.update(zip(todo, cosines(x, self._vecs(todo)), strict=True))
 
     def _decide(
         self, it: Item, cands: list[int], judge: CopyJudge, never: set[int], summary: UpdateSummary
@@ -367,10 +386,7 @@ class _Chunk:
             if (it.sig is None or other.sig is None) and cos[aid] < 0.5:
                 continue
             if judge.is_copy(it, other):
-                it.story, it.copy_of = other.story, other.id
-                summary.copies += 1
-                summary.joined += 1
-                self._join(it)
+                self._copy(it, other, summary)
                 return
         self._cosines(x, cands, cos)
         near: list[int] = []
@@ -381,7 +397,7 @@ class _Chunk:
         stories: dict[int, list[Vec]] = {}
         if near:
             self._cosines(x, (m for s in near for m in self.members.get(s, ())), cos)
-            stories = {s: [self.vecs[m] for m in self.members.get(s, ())] for s in near}
+            stories = {s: self._vecs(self.members.get(s, ())) for s in near}
         sid = choose(x, stories, self.first_seen, self.params, cos) if stories else None
         if sid is None:  # a story of its own, complete as written (until a second member)
             sid = self.next_story
@@ -396,6 +412,12 @@ class _Chunk:
             return
         summary.joined += 1
         it.story = sid
+        self._join(it)
+
+    def _copy(self, it: Item, other: Item, summary: UpdateSummary) -> None:
+        it.story, it.copy_of = other.story, other.id
+        summary.copies += 1
+        summary.joined += 1
         self._join(it)
 
     def _join(self, it: Item) -> None:
