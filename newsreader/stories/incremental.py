@@ -4,8 +4,9 @@ One run reads the articles above `story_state.done_id` in chunks; each chunk is 
 (terms, body signature: stories/analysis.py, outside any transaction, in any process), then
 decided in one write transaction (`decide`): feed furniture, document frequencies, candidates
 from the postings (rare headline terms within the time window) and the LSH buckets (body
-signatures), then article by article, oldest first, and the memberships, postings and buckets
-written. Nothing already clustered is revisited, so the cost
+signatures; an article that is the same text as an earlier one, its twin, is its copy without
+them: stories/twins.py), then article by article, oldest first, and the memberships, postings
+and buckets written. Nothing already clustered is revisited, so the cost
 depends on the new articles and their candidates, not on the size of the store.
 """
 
@@ -30,10 +31,11 @@ from newsreader.stories.candidates import (
     stored_hits,
     temp,
 )
-from newsreader.stories.copies import CopyJudge, identical
+from newsreader.stories.copies import CopyJudge
 from newsreader.stories.decide import DEFAULT, Params, choose
 from newsreader.stories.item import TITLE, Item
 from newsreader.stories.roles import refresh_stories
+from newsreader.stories.twins import find_twins
 from newsreader.stories.vectors import Vec, Weights, cosines
 from newsreader.text.safetext import clean
 
@@ -203,9 +205,9 @@ class _Chunk:
         return title + lead
 
     def _candidates(self, items: list[Item], banned: Container[int]) -> dict[int, list[int]]:
-        """Per new item without a twin (`_twins`, in `self.twins`): stored articles sharing its
-        rare terms within the window or one of its LSH buckets, then the run's own items decided
-        before it (the same way)."""
+        """Per new item without a twin (stories/twins.py; they go in `self.twins`): stored
+        articles sharing its rare terms within the window or one of its LSH buckets, then the
+        run's own items decided before it (the same way)."""
         w = self.params.window
         bodies = [it for it in items if it.sig is not None]
         sigs = [it.sig for it in items if it.sig is not None]
@@ -213,12 +215,9 @@ class _Chunk:
         for it, row in zip(bodies, matrix.tolist(), strict=True):
             it.set_band_keys(row)
         probes = {it.id: self._probes(it) for it in items}
-        # What finds an item's twins: its first band's key, or its rarest headline term.
-        find = {it.id: row[0] for it, row in zip(bodies, matrix.tolist(), strict=True)}
-        for it in items:
-            if it.sig is None and len(it.title_terms()) >= 3 and probes[it.id]:
-                find[it.id] = probes[it.id][0]
-        self.twins = self._twins(items, find, probes, banned)
+        self.twins = find_twins(
+            self.conn, items, probes, banned, self.params, self._known, MAX_CANDIDATES
+        )
         out: dict[int, list[int]] = {}
         rest = [k for k, it in enumerate(bodies) if it.id not in self.twins]
         buckets = stored_buckets(self.conn, [bodies[k] for k in rest], matrix[rest], w)
@@ -241,50 +240,10 @@ class _Chunk:
                 chunk_keys.setdefault(k, []).append(it.id)
         return out
 
-    def _twins(
-        self,
-        items: list[Item],
-        keys: dict[int, int],
-        probes: dict[int, list[int]],
-        banned: Container[int],
-    ) -> dict[int, int]:
-        """Items with a twin (item id -> its twin's id): the earliest stored article or earlier
-        item of the run within the window with the same body (`identical`), unless the user
-        split the item from some article. Twins share every LSH bucket and every term: a body's
-        are looked up in its first band's bucket, a short text's in the postings of its rarest
-        headline term."""
-        w = self.params.window
-        bodies = [it for it in items if it.sig is not None]
-        first = stored_buckets(self.conn, bodies, np.array([[keys[it.id]] for it in bodies]), w)
-        stored = {it.id: first.get(keys[it.id], []) for it in bodies}
-        shorts = [it for it in items if it.sig is None and it.id in keys]
-        hits = Hits(shorts, [probes[it.id][:1] for it in shorts])
-        for it, ids in zip(shorts, stored_hits(self.conn, hits, w, MAX_CANDIDATES), strict=True):
-            stored[it.id] = ids
-        self._load(a for ids in stored.values() for a in ids)
-        seen: dict[int, list[Item]] = {}  # key -> the run's items so far
-        out: dict[int, int] = {}
-        for it in items:
-            key = keys.get(it.id)
-            if key is None:
-                continue
-            if it.id not in banned:
-                near = [self.items[a] for a in stored[it.id] if a in self.items]
-                twin = self._twin(it, [*near, *seen.get(key, ())])
-                if twin is not None:
-                    out[it.id] = twin.id
-            seen.setdefault(key, []).append(it)
-        return out
-
-    def _twin(self, it: Item, near: list[Item]) -> Item | None:
-        """The earliest of `near` within the window whose body is the same as the item's."""
-        best: Item | None = None
-        for o in near:
-            if abs(o.published - it.published) > self.params.window:
-                continue
-            if (best is None or o.published < best.published) and identical(it, o, self.params):
-                best = o
-        return best
+    def _known(self, ids: Iterable[int]) -> dict[int, Item]:
+        """The stored items by article id, loaded when not yet."""
+        self._load(ids)
+        return self.items
 
     def _load(self, ids: Iterable[int], where: str = "article_id") -> None:
         """Stored items (by article id, or by story id) into this run's memory."""
