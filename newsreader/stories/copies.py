@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
+
 from newsreader.stories.decide import Params
 from newsreader.stories.item import Item
 from newsreader.stories.minhash import jaccard
@@ -33,6 +35,20 @@ ALIGN_CHARS = 5000  # the aligner judges a copy from its first ~800 words (bound
 def _same_title(a: Item, b: Item) -> bool:
     ta, tb = a.title_terms(), b.title_terms()
     return bool(ta | tb) and len(ta & tb) >= 0.6 * len(ta | tb)
+
+
+def identical(new: Item, old: Item, params: Params) -> bool:
+    """Are the two the same text (syndication, one feed subscribed twice)? Bodies with the
+    same signature (an estimated Jaccard of 1), short texts with the same terms and at least
+    3 in the headline: `CopyJudge.is_copy` says copy outright for such a pair (and they have a
+    cosine of 1), as this does without the other candidates: the text joins its twin's story."""
+    if new.feed_id == old.feed_id and not _same_title(new, old):
+        return False
+    if new.sig is None and old.sig is None:
+        return len(new.title_terms()) >= 3 and new.flags == old.flags
+    if new.sig is None or old.sig is None or params.copy_jaccard > 1.0:
+        return False
+    return bool(np.array_equal(new.sig, old.sig))
 
 
 # The aligner's verdict on one pair of texts: a text carried by several feeds (syndication, a

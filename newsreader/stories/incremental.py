@@ -4,8 +4,9 @@ One run reads the articles above `story_state.done_id` in chunks; each chunk is 
 (terms, body signature: stories/analysis.py, outside any transaction, in any process), then
 decided in one write transaction (`decide`): feed furniture, document frequencies, candidates
 from the postings (rare headline terms within the time window) and the LSH buckets (body
-signatures), then article by article, oldest first, and the memberships, postings and buckets
-written. Nothing already clustered is revisited, so the cost
+signatures; an article that is the same text as an earlier one, its twin, is its copy without
+them: stories/twins.py), then article by article, oldest first, and the memberships, postings
+and buckets written. Nothing already clustered is revisited, so the cost
 depends on the new articles and their candidates, not on the size of the store.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from newsreader.stories.copies import CopyJudge
 from newsreader.stories.decide import DEFAULT, Params, choose
 from newsreader.stories.item import TITLE, Item
 from newsreader.stories.roles import refresh_stories
+from newsreader.stories.twins import find_twins
 from newsreader.stories.vectors import Vec, Weights, cosines
 from newsreader.text.safetext import clean
 
@@ -161,6 +163,9 @@ class _Chunk:
         self.df: dict[int, int] = {}
         self.n = 0
         self.vecs: dict[int, Vec] = {}
+        self.later: dict[int, Item] = {}  # items whose vectors are made when first needed
+        self.twins: dict[int, int] = {}  # new item -> the article it is the same text as
+        self.weights = Weights({}, 0, params.idf_prior)
         self.items: dict[int, Item] = {}  # every item known to this run, stored or new
         self.members: dict[int, list[int]] = {}  # story -> member ids known to this run
         self.first_seen: dict[int, float] = {}
@@ -199,32 +204,46 @@ class _Chunk:
         lead = [t for t in probe if not flags[t] & TITLE][:4]
         return title + lead
 
-    def _candidates(self, items: list[Item]) -> dict[int, list[int]]:
-        """Per new item: stored articles sharing its rare terms within the window or one of its
-        LSH buckets, then the run's own items decided before it (the same way)."""
+    def _candidates(self, items: list[Item], banned: Container[int]) -> dict[int, list[int]]:
+        """Per new item without a twin (stories/twins.py; they go in `self.twins`): stored
+        articles sharing its rare terms within the window or one of its LSH buckets, then the
+        run's own items decided before it (the same way)."""
         w = self.params.window
-        hits = Hits(items, [self._probes(it) for it in items])
-        stored = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
-        sigs = [it.sig for it in items if it.sig is not None]
         bodies = [it for it in items if it.sig is not None]
+        sigs = [it.sig for it in items if it.sig is not None]
         matrix = minhash.band_matrix(np.stack(sigs)) if sigs else np.zeros((0, 1), np.int64)
         for it, row in zip(bodies, matrix.tolist(), strict=True):
             it.set_band_keys(row)
-        buckets = stored_buckets(self.conn, bodies, matrix, w)
+        probes = {it.id: self._probes(it) for it in items}
+        self.twins = find_twins(
+            self.conn, items, probes, banned, self.params, self._known, MAX_CANDIDATES
+        )
+        out: dict[int, list[int]] = {}
+        rest = [k for k, it in enumerate(bodies) if it.id not in self.twins]
+        buckets = stored_buckets(self.conn, [bodies[k] for k in rest], matrix[rest], w)
+        probing = [it for it in items if it.id not in self.twins]
+        hits = Hits(probing, [probes[it.id] for it in probing])
         order = {it.id: k for k, it in enumerate(items)}  # items come in decision order
         local = local_hits(hits, items, order, w, MAX_CANDIDATES)
+        stored = stored_hits(self.conn, hits, w, MAX_CANDIDATES)
+        found = {it.id: (a, b) for it, a, b in zip(probing, stored, local, strict=True)}
         chunk_keys: dict[int, list[int]] = {}
-        out: dict[int, list[int]] = {}
-        for it, near, mine in zip(items, stored, local, strict=True):
+        for it in items:
             keys = it.band_keys()
+            if it.id not in self.twins:
+                near, mine = found[it.id]
+                near.extend(a for k in keys for a in buckets.get(k, ()))
+                near.extend(mine)
+                near.extend(a for k in keys for a in chunk_keys.get(k, ()))
+                out[it.id] = list(dict.fromkeys(near))
             for k in keys:
-                near.extend(buckets.get(k, ()))
-            near.extend(mine)
-            for k in keys:
-                near.extend(chunk_keys.get(k, ()))
                 chunk_keys.setdefault(k, []).append(it.id)
-            out[it.id] = list(dict.fromkeys(near))
         return out
+
+    def _known(self, ids: Iterable[int]) -> dict[int, Item]:
+        """The stored items by article id, loaded when not yet."""
+        self._load(ids)
+        return self.items
 
     def _load(self, ids: Iterable[int], where: str = "article_id") -> None:
         """Stored items (by article id, or by story id) into this run's memory."""
@@ -250,16 +269,19 @@ class _Chunk:
         self._frequencies(items)
         items.sort(key=lambda i: (i.published, i.id))  # decided oldest first
         new = {it.id for it in items}
-        near = self._candidates(items)
+        banned = self._splits([it.id for it in items])
+        near = self._candidates(items, banned)
         self._load(a for ids in near.values() for a in ids if a not in new)
+        self._load(self.twins.values())
         stories = {self.items[a].story for ids in near.values() for a in ids if a in self.items}
+        stories.update(self.items[a].story for a in self.twins.values() if a in self.items)
         self._load(stories, where="story_id")
         for sid, mids in self.members.items():
             self.first_seen[sid] = min(self.items[m].published for m in mids)
-        weights = Weights(self.df, self.n, self.params.idf_prior)
-        known = [*self.items.values(), *items]
-        self.vecs = {v.item.id: v for v in weights.vecs(known)}
-        banned = self._splits([it.id for it in items])
+        self.weights = Weights(self.df, self.n, self.params.idf_prior)
+        known = [*self.items.values(), *(it for it in items if it.id not in self.twins)]
+        self.vecs = {v.item.id: v for v in self.weights.vecs(known)}
+        self.later = {it.id: it for it in items if it.id in self.twins}  # their vectors
         judge = CopyJudge(self.conn, self.params)
         (self.next_story,) = self.conn.execute(
             "SELECT coalesce(max(id), 0) + 1 FROM stories"
@@ -272,7 +294,11 @@ class _Chunk:
                 if a in self.items and abs(self.items[a].published - it.published) <= w
             ]
             self.items[it.id] = it
-            self._decide(it, cands, judge, banned.get(it.id, set()), summary)
+            twin = self.twins.get(it.id)
+            if twin is not None:
+                self._copy(it, self.items[twin], summary)
+            else:
+                self._decide(it, cands, judge, banned.get(it.id, set()), summary)
         self._write(items)
         refresh_stories(self.conn, self.touched, self.preferred)
         summary.articles += len(items)
@@ -289,10 +315,17 @@ class _Chunk:
             out.setdefault(b, set()).add(a)
         return out
 
+    def _vecs(self, ids: Iterable[int]) -> list[Vec]:
+        """The vectors of these items (a twin's made when first needed)."""
+        ids = list(ids)
+        todo = [self.later.pop(a) for a in ids if a not in self.vecs and a in self.later]
+        self.vecs.update((v.item.id, v) for v in self.weights.vecs(todo))
+        return [self.vecs[a] for a in ids]
+
     def _cosines(self, x: Vec, ids: Iterable[int], cos: dict[int, float]) -> None:
         todo = [a for a in dict.fromkeys(ids) if a not in cos]
         if todo:
-            cos.update(zip(todo, cosines(x, [self.vecs[a] for a in todo]), strict=True))
+            cos.update(zip(todo, cosines(x, self._vecs(todo)), strict=True))
 
     def _decide(
         self, it: Item, cands: list[int], judge: CopyJudge, never: set[int], summary: UpdateSummary
@@ -312,10 +345,7 @@ class _Chunk:
             if (it.sig is None or other.sig is None) and cos[aid] < 0.5:
                 continue
             if judge.is_copy(it, other):
-                it.story, it.copy_of = other.story, other.id
-                summary.copies += 1
-                summary.joined += 1
-                self._join(it)
+                self._copy(it, other, summary)
                 return
         self._cosines(x, cands, cos)
         near: list[int] = []
@@ -326,7 +356,7 @@ class _Chunk:
         stories: dict[int, list[Vec]] = {}
         if near:
             self._cosines(x, (m for s in near for m in self.members.get(s, ())), cos)
-            stories = {s: [self.vecs[m] for m in self.members.get(s, ())] for s in near}
+            stories = {s: self._vecs(self.members.get(s, ())) for s in near}
         sid = choose(x, stories, self.first_seen, self.params, cos) if stories else None
         if sid is None:  # a story of its own, complete as written (until a second member)
             sid = self.next_story
@@ -341,6 +371,12 @@ class _Chunk:
             return
         summary.joined += 1
         it.story = sid
+        self._join(it)
+
+    def _copy(self, it: Item, other: Item, summary: UpdateSummary) -> None:
+        it.story, it.copy_of = other.story, other.id
+        summary.copies += 1
+        summary.joined += 1
         self._join(it)
 
     def _join(self, it: Item) -> None:

@@ -214,6 +214,56 @@ def test_copies_are_found_in_bodies_and_marked(tmp_path):
     assert roles == {"Original Times": "original", "Farm": "copy"}
 
 
+def test_a_text_carried_by_several_feeds_is_a_copy_of_its_earliest_twin(tmp_path):
+    store = _store(tmp_path)
+    _noise(store)
+    body = " ".join(
+        f"Sentence {i} says the Port Vela council voted {i * 3} times on the harbour plan."
+        for i in range(40)
+    )
+    _add(store, "Agency", [("Port Vela council votes on harbour plan", body, 0)])
+    _add(store, "Planet", [("Port Vela council votes on harbour plan", body, 1)])
+    stories.update(store)  # a twin in the same run
+    _add(store, "Mirror", [("Council vote on the Port Vela harbour", body, 2)])
+    stories.update(store)  # a stored twin
+    rows = store.conn.execute(
+        "SELECT f.title, m.story_id, m.role, m.copy_of, m.article_id FROM story_articles m "
+        "JOIN feeds f ON f.id = m.feed_id WHERE f.title != 'Wire'"
+    ).fetchall()
+    by_feed = {r[0]: r[1:] for r in rows}
+    first = by_feed["Agency"][3]
+    assert len({r[1] for r in rows}) == 1
+    assert {f: r[1] for f, r in by_feed.items()} == {
+        "Agency": "original",
+        "Planet": "copy",
+        "Mirror": "copy",
+    }
+    assert by_feed["Planet"][2] == by_feed["Mirror"][2] == first
+
+
+def test_a_headline_carried_by_several_feeds_is_a_copy_of_its_earliest_twin(tmp_path):
+    store = _store(tmp_path)
+    _noise(store)
+    item = ("Port Vela council approves harbour expansion plan", "Councillors voted 7-2.")
+    _add(store, "Agency", [(*item, 0)])
+    stories.update(store)
+    _add(store, "Planet", [(*item, 1)])
+    _add(store, "Mirror", [(*item, 2)])
+    stories.update(store)  # a stored twin, then a twin in the same run
+    rows = store.conn.execute(
+        "SELECT f.title, m.story_id, m.role, m.copy_of, m.article_id FROM story_articles m "
+        "JOIN feeds f ON f.id = m.feed_id WHERE f.title != 'Wire'"
+    ).fetchall()
+    by_feed = {r[0]: r[1:] for r in rows}
+    assert len({r[1] for r in rows}) == 1
+    assert {f: r[1] for f, r in by_feed.items()} == {
+        "Agency": "original",
+        "Planet": "copy",
+        "Mirror": "copy",
+    }
+    assert by_feed["Planet"][2] == by_feed["Mirror"][2] == by_feed["Agency"][3]
+
+
 def test_roles_prefer_sources_then_byline_then_earliest():
     ms = [
         Member(1, 10, 100.0, False, None),
