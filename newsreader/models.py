@@ -155,8 +155,8 @@ class RefreshSummary:
     failures: list[FeedDone] = field(default_factory=list)
     elapsed: float = 0.0
     notes: list[str] = field(default_factory=list)  # e.g. a killfile rule that failed
-    stories_busy: float = 0.0  # seconds clustering ran (alongside the fetching)
-    stories_wait: float = 0.0  # seconds the refresh waited for it after its last feed
+    stories_busy: float = 0.0  # seconds some clustering step ran
+    stories_wait: float = 0.0  # seconds clustering took after the articles were stored
 
     def add(self, ev: FeedDone) -> None:
         if ev.status == "error":

@@ -224,6 +224,7 @@ async def refresh_feeds(
     feeds_file: Path | None = None,
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[FeedDone], None] | None = None,
+    on_stored: Callable[[RefreshSummary], None] | None = None,
     force: bool = False,
     scheduled: bool = True,
     cluster: bool = True,
@@ -233,8 +234,11 @@ async def refresh_feeds(
     `scheduled` (a refresh of everything, not of feeds the user named) skips the feeds whose
     own refresh_interval has not passed (`force` fetches them all). The killfile
     (settings.ignore) is brought up to date first and hides new matches as they are stored;
-    new articles join their stories as they are stored (`cluster`; stories/alongside.py);
-    retention honours each feed's keep_per_feed."""
+    retention honours each feed's keep_per_feed. Then `on_stored` is told (the summary's
+    `elapsed` is the refresh's time) and the new articles join their stories (`cluster`;
+    stories/alongside.py) in the same process pool: clustering while feeds were still being
+    parsed slowed the articles' arrival on two cores (400 feeds: 6.3 s to the last article
+    against 2.9 s) and cost more in all (6.3 s against 5.7 s); `stories_wait` is its time."""
     settings = settings or Settings()
     from newsreader.query import QueryError, killfile
 
@@ -295,18 +299,14 @@ async def refresh_feeds(
         except Exception as exc:  # store failure etc.: report it, keep going
             ev = FeedDone(sub.url, "error", message=f"{type(exc).__name__}: {exc}"[:300])
         summary.add(ev)
-        if ev.new and stories is not None:
-            stories.kick()
         if on_done:
             on_done(ev)
 
     try:
         await asyncio.gather(*(run(s) for s in subs))
-        if stories is not None:  # the last stored articles join their stories
-            fetched = time.monotonic()
-            await stories.finish()
-            summary.stories_wait = time.monotonic() - fetched
-            summary.stories_busy = stories.busy
+        if own_fetcher:  # its connections are done with
+            await fetcher.aclose()
+            own_fetcher = False
         per_feed = {s.url: s.keep_per_feed for s in subs if s.keep_per_feed is not None}
         if settings.keep_days is not None or settings.keep_per_feed is not None or per_feed:
             await asyncio.to_thread(
@@ -317,6 +317,13 @@ async def refresh_feeds(
             )
         if kill is not None and kill.last_error:
             summary.notes.append(kill.last_error)
+        summary.elapsed = time.monotonic() - started
+        if on_stored:
+            on_stored(summary)
+        if stories is not None:  # then the new articles join their stories
+            await stories.finish()
+            summary.stories_wait = time.monotonic() - started - summary.elapsed
+            summary.stories_busy = stories.busy
     finally:
         if stories is not None:
             stories.close()
@@ -325,5 +332,4 @@ async def refresh_feeds(
         pool.shutdown()
         if own_executor and executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
-    summary.elapsed = time.monotonic() - started
     return summary

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from newsreader.errors import UserError
-from newsreader.models import FeedDone
+from newsreader.models import FeedDone, RefreshSummary
 from newsreader.session import Session
 from newsreader.text.safetext import clean
 
@@ -72,8 +72,29 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     def done(ev: FeedDone) -> None:
         progress.update(task, advance=1, feed=clean(titles.get(ev.url, ev.url), 50))
 
+    grouping = out.status("grouping the new articles into stories…")
+    clusters = session.settings.stories
+
+    def stored(summary: RefreshSummary) -> None:
+        progress.stop()
+        _print_refresh(out, summary, titles)
+        if summary.new_articles and clusters and out.is_terminal:
+            grouping.start()
+
     with progress:
-        summary = run(session, lambda: session.refresh(urls, on_done=done, force=args.force))
+        try:
+            summary = run(
+                session,
+                lambda: session.refresh(urls, on_done=done, on_stored=stored, force=args.force),
+            )
+        finally:
+            grouping.stop()
+    if summary.new_articles and clusters:
+        out.print(Text(f"stories: the new articles grouped in {summary.stories_wait:.1f}s"))
+    return 0
+
+
+def _print_refresh(out: Console, summary: RefreshSummary, titles: dict[str, str]) -> None:
     out.print(
         Text(
             f"{summary.total} feeds in {summary.elapsed:.1f}s: {summary.new_articles} new "
@@ -90,7 +111,6 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         t.append(clean(titles.get(f.url, f.url), 60), style="bold")
         t.append(": " + clean(f.message or "failed", 300))
         out.print(t)
-    return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:

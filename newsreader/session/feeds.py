@@ -149,11 +149,13 @@ class FeedUseCases(SessionBase):
         *,
         on_start: Callable[[str], None] | None = None,
         on_done: Callable[[FeedDone], None] | None = None,
+        on_stored: Callable[[RefreshSummary], None] | None = None,
         executor: Executor | None = None,
         force: bool = False,
     ) -> RefreshSummary:
         """Refresh the given feeds (all by default; then each feed's own refresh_interval is
-        honoured, unless `force`) with the session's client.
+        honoured, unless `force`) with the session's client. `on_stored` is called once every
+        feed is stored, before the new articles are grouped into stories (`stories` setting).
 
         `executor` parses large feeds; by default a process pool is made for the run (a thread
         pool where processes cannot start). A caller's executor is used as is and not shut down.
@@ -178,6 +180,7 @@ class FeedUseCases(SessionBase):
             feeds_file=self.feeds_file,
             on_start=on_start,
             on_done=on_done,
+            on_stored=on_stored,
             force=force,
             scheduled=not urls,
             cluster=self.settings.stories,

@@ -274,7 +274,7 @@ def test_attack_refresh_exits_0_in_bounded_time_and_memory(attack: AttackRun) ->
     r = attack.refresh
     assert r.returncode == 0, str(r)
     assert r.elapsed < 30, f"attack refresh took {r.elapsed:.1f}s\n{r}"
-    assert r.maxrss_mb < 1, f"newsreader refresh peaked at {r.maxrss_mb:.0f} MB"
+    assert r.maxrss_mb < 400, f"newsreader refresh peaked at {r.maxrss_mb:.0f} MB"
     assert r.tree_peak_mb < 400, f"refresh process tree peaked at {r.tree_peak_mb:.0f} MB"
 
 

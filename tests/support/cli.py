@@ -62,7 +62,7 @@ class Run:
     stdout_bytes: bytes
     stderr_bytes: bytes
     elapsed: float
-    maxrss_mb: float  # the CLI process itself (wait4)
+    maxrss_mb: float  # the CLI process itself (its VmHWM, sampled; wait4's when too quick)
     tree_peak_mb: float  # sampled peak of the sum over the process tree (parse workers too)
 
     @property
@@ -78,6 +78,18 @@ class Run:
             f"newsreader {' '.join(self.args)} -> {self.returncode} in {self.elapsed:.1f}s\n"
             f"--- stdout ---\n{self.stdout[-4000:]}\n--- stderr ---\n{self.stderr[-4000:]}"
         )
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    """Peak resident set size of the process's current program (Linux /proc; 0 if gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _tree_rss_kb(root_pid: int) -> int:
@@ -130,12 +142,15 @@ def run_cli(
             preexec_fn=preexec_fn,
         )
         peak = [0]
+        hwm = [0]  # the CLI's own high-water mark: wait4's ru_maxrss is no measure of it, as
+        # Linux carries it over from the forked test process (hundreds of MB late in a run)
         done = threading.Event()
 
         def sample() -> None:
             while not done.wait(0.05):
                 try:
                     peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                    hwm[0] = max(hwm[0], _vm_hwm_kb(proc.pid))
                 except Exception:
                     pass
 
@@ -160,7 +175,7 @@ def run_cli(
             out.read(),
             err.read(),
             elapsed,
-            usage.ru_maxrss / 1024,
+            (hwm[0] or usage.ru_maxrss) / 1024,
             peak[0] / 1024,
         )
     if elapsed >= timeout:

@@ -12,7 +12,7 @@ from newsreader.text.safetext import clean
 from newsreader.ui.screens.reader import ReaderState
 
 if TYPE_CHECKING:
-    from newsreader.models import FeedDone
+    from newsreader.models import FeedDone, RefreshSummary
     from newsreader.sync.base import SyncProgress
 
 
@@ -79,21 +79,47 @@ class FeedActions(ReaderState):
                 self.schedule_view_reload(0.05 if not self.article_list.ids else 0.5)
             self._show_progress()
 
+        stored = grouping = False
+
+        def on_stored(summary: RefreshSummary) -> None:
+            """Every feed is stored: the refresh is over for the reader, stories follow."""
+            nonlocal stored, grouping
+            stored = True
+            self._refresh_over(urls)
+            self._say_refreshed(summary)
+            if urls is None and self.session.sync_configured:
+                self._sync()
+            if summary.new_articles and self.session.settings.stories:
+                grouping = True
+                self._grouping += 1
+                self._say_idle()
+
         try:
             # Per-feed failures are in the summary; anything raised is reported by the
             # screen's worker-error backstop.
-            summary = await self.session.refresh(urls, on_done=on_done)
+            await self.session.refresh(urls, on_done=on_done, on_stored=on_stored)
         finally:
-            self._active -= 1
-            if urls is None:
-                self._all_running = False
-            if self._active == 0:
-                self._done = self._total = self._failed = 0
-                self.status.idle()
+            if not stored:  # it failed before every feed was stored
+                self._refresh_over(urls)
+            elif grouping:
+                self._grouping -= 1
                 self._say_idle()
-                self._index_for_search()
-            self.schedule_counts(0)
-            self.schedule_view_reload(0.05)
+                self.schedule_counts(0)
+                self.schedule_view_reload(0.05)  # the story marks
+
+    def _refresh_over(self, urls: list[str] | None) -> None:
+        self._active -= 1
+        if urls is None:
+            self._all_running = False
+        if self._active == 0:
+            self._done = self._total = self._failed = 0
+            self.status.idle()
+            self._say_idle()
+            self._index_for_search()
+        self.schedule_counts(0)
+        self.schedule_view_reload(0.05)
+
+    def _say_refreshed(self, summary: RefreshSummary) -> None:
         text = f"Refreshed {summary.total} feed{'s' if summary.total != 1 else ''}: "
         text += f"{summary.new_articles} new"
         if summary.failed:
@@ -102,8 +128,6 @@ class FeedActions(ReaderState):
             self.notify(text, severity="warning", timeout=4, markup=False)
         else:
             self.notify(text, timeout=4, markup=False)
-        if urls is None and self.session.sync_configured:
-            self._sync()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _index_for_search(self) -> None:

@@ -79,6 +79,7 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         self._due: dict[str, float] = {}  # when each pending one-shot timer fires
         # refresh progress (FeedActions)
         self._active = 0
+        self._grouping = 0  # refreshes whose new articles are being grouped into stories
         self._all_running = False
         self._done = self._total = self._failed = 0
         if session.settings.compact:
@@ -298,7 +299,8 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         lst = self.article_list
         n = len(lst.ids)
         where = f"{lst.cursor + 1}/{n}" if n else "0"
-        self.status.say(f"{self.view_label} · {where} · ? keys · q quit")
+        busy = " · grouping stories…" if self._grouping else ""
+        self.status.say(f"{self.view_label} · {where}{busy} · ? keys · q quit")
 
 
 def _empty_text(view: View) -> str:
