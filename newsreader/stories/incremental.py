@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -176,20 +175,23 @@ class _Chunk:
     # ------------------------------------------------------------------ analysis
     def _frequencies(self, items: list[Item]) -> None:
         conn = self.conn
-        counts: Counter[int] = Counter()
-        for it in items:
-            counts.update(it.flags.keys())
-        conn.executemany(
-            "INSERT INTO story_df(term, df) VALUES (?, ?) "
-            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
-            counts.items(),
+        # The run's counts (np.unique: in key order, each row's page is the last one's) in a
+        # temporary table, added in one statement, the sums read back in one.
+        terms, counts = np.unique(
+            np.concatenate([np.zeros(0, np.int64), *(it.arrays()[0] for it in items)]),
+            return_counts=True,
+        )
+        rows = zip(terms.tolist(), counts.tolist(), strict=True)
+        temp(conn, "story_q", "term INTEGER, n INTEGER", rows)
+        conn.execute(
+            "INSERT INTO story_df(term, df) SELECT term, n FROM story_q WHERE true "
+            "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df"
+        )
+        self.df = dict(
+            conn.execute("SELECT d.term, d.df FROM story_q q JOIN story_df d USING (term)")
         )
         self.n = int(_state(conn, "n", 0) or 0) + len(items)  # type: ignore[call-overload]
         _set_state(conn, "n", self.n)
-        temp(conn, "story_q", "term INTEGER", ((t,) for t in counts))
-        self.df = dict(
-            conn.execute("SELECT d.term, d.df FROM story_q q JOIN story_df d ON d.term = q.term")
-        )
 
     # ------------------------------------------------------------------ candidates
     def _probes(self, it: Item) -> list[int]:
