@@ -1,15 +1,14 @@
-"""Clustering alongside a refresh: new articles join their stories while other feeds are still
-being fetched, so that the refresh waits only for its last batch.
+"""Clustering after a refresh, in its process pool: the articles it stored join their stories.
 
-After each feed is stored the refresh calls `kick()`: the articles stored since the last kick
-are analysed (terms, signatures: most of the work) in the refresh's process pool, several
-ranges at once; one chain then decides the analysed ranges in id order, in the pool too (a
-worker opens the database by its path), merging the ranges that are ready. Without a process
-pool both steps run in threads. `finish()` waits for what is still due. Nothing here fails a
-refresh: on any error the rest is left to the next run (`story_state.done_id`), and a store
-whose clustering is not where the chain expects (another process clustered meanwhile) gets a
-plain `update`.
-"""
+`finish()` (the refresh calls it once every feed is stored) splits the articles stored since
+the last clustering into ranges of PART ids, analysed (terms, signatures) in the pool several
+at once; one chain decides the analysed ranges in id order, in the pool too (a worker opens the
+database by its path), each step taking every range analysed by then. The chain's steps go
+before the analyses still waiting for a worker, and the analyses (a quarter of the work) keep
+ahead of it. Without a process pool both steps run in threads. Nothing here fails a refresh:
+on any error the rest is left to the next run (`story_state.done_id`), and a store whose
+clustering is not where the chain expects (another process clustered meanwhile) gets a plain
+`update`."""
 
 from __future__ import annotations
 
@@ -45,20 +44,13 @@ def analyse_file(path: str, after: int, upto: int) -> list[Item]:
 
 
 def decide_file(
-    path: str,
-    items: Sequence[Item],
-    after: int,
-    preferred: Sequence[str],
-    rest: tuple[int, int] | None = None,
+    path: str, items: Sequence[Item], after: int, preferred: Sequence[str]
 ) -> UpdateSummary | None:
-    """`decide` on the database at `path` (None when its clustering is not at `after`): the
-    analysed `items`, then the articles with ids in `rest` (lo, hi], analysed here first."""
+    """`decide` on the database at `path` (None when its clustering is not at `after`)."""
     from newsreader.store import Store
 
     store = Store(path)
     try:
-        if rest is not None:
-            items = [*items, *analyse(pending_rows(store.conn, rest[0], rest[1], limit=2**31))]
         summary = UpdateSummary()
         return summary if decide(store, items, after, summary, preferred=preferred) else None
     finally:
@@ -90,14 +82,13 @@ class Alongside:
         self.busy = 0.0  # seconds some clustering step was running (wall)
         self._since: float | None = None
         self._running = 0
-        self._started: set[int] = set()  # the ranges (by first id) whose analysis has begun
-        # At most one step per worker in the pool's queue at once: parsing never waits behind
-        # a backlog of clustering (on 2 cores: 400 feeds +107% instead of +130%).
+        # At most one step per worker in the pool's queue at once, so that the chain's next
+        # step never waits behind every queued analysis.
         workers = int(getattr(executor, "_max_workers", 0) or 2)
         self._slots = _Slots(max(1, workers))
 
     def kick(self) -> None:
-        """Articles were stored: analyse them now, decide them in turn."""
+        """Analyse the articles stored since the last kick now, decide them in turn."""
         conn = self.store.conn
         (upto,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
         if self.queued is None:
@@ -132,23 +123,11 @@ class Alongside:
         while self.ranges:
             after, _, fut = self.ranges[0]
             try:
-                if after in self._started and not fut.done():
-                    await asyncio.wait([fut])
-                # What is analysed, then the ranges whose analysis has not begun: those are
-                # analysed by the decision step itself (one trip through the pool, not two).
+                await asyncio.wait([fut])
                 items: list[Item] = []
-                rest: tuple[int, int] | None = None
-                while self.ranges:
-                    lo, hi, more = self.ranges[0]
-                    if rest is None and more.done():
-                        items.extend(more.result())
-                    elif lo not in self._started:
-                        more.cancel()
-                        rest = (rest[0] if rest else lo, hi)
-                    else:
-                        break
-                    self.ranges.popleft()
-                s = await self._step(decide_file, self.path, items, after, self.preferred, rest)
+                while self.ranges and self.ranges[0][2].done():
+                    items.extend(self.ranges.popleft()[2].result())
+                s = await self._step(decide_file, self.path, items, after, self.preferred)
                 if s is None:  # not where we expected: cluster whatever is left, plainly
                     await self._drop_ranges()
                     s = await self._step(update_file, self.path, self.preferred)
@@ -167,7 +146,6 @@ class Alongside:
 
     async def _analyse(self, lo: int, hi: int) -> list[Item]:
         async with self._slots.taken(1):
-            self._started.add(lo)
             return await self._run(analyse_file, self.path, lo, hi)
 
     async def _step(self, fn: Callable[..., T], *args: object) -> T:
