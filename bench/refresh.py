@@ -16,8 +16,11 @@ per feed, with ETag/Last-Modified and 304 answers. For each round and size:
 
 Each command runs under bench/common.py's wrapper: wall time, CPU (user+sys of the whole
 process tree), peak memory (sum of PSS over the tree, sampled every 25 ms) and the largest
-single process's max RSS. The table shows the median over the rounds; the ratio column
-compares newsreader with newsboat at its best (lowest median wall) thread setting.
+single process's max RSS. newsreader's own output gives two more columns: when every feed
+was stored (its summary line is printed then: the refresh is over for a reader) and how long
+grouping the new articles into stories took after that (inside the wall time). The table shows
+the median over the rounds; the ratio column compares newsreader's whole wall time with
+newsboat at its best (lowest median wall) thread setting.
 """
 
 from __future__ import annotations
@@ -45,6 +48,17 @@ def newsreader_articles(run: Run) -> tuple[int, int]:
     return (int(m.group(1)), int(m.group(2))) if m else (-1, -1)
 
 
+def newsreader_phases(run: Run) -> tuple[float | None, float | None]:
+    """(seconds until every feed was stored, seconds grouping stories after) as `newsreader
+    refresh` prints them ("N feeds in 2.9s: ..." once stored, "stories: ... grouped in 2.1s")."""
+    stored = re.search(r"\d+ feeds in ([\d.]+)s:", run.stdout)
+    grouped = re.search(r"grouped in ([\d.]+)s", run.stdout)
+    return (
+        float(stored.group(1)) if stored else None,
+        float(grouped.group(1)) if grouped else None,
+    )
+
+
 def newsboat_articles(cache: Path) -> int:
     try:
         with sqlite3.connect(cache) as db:
@@ -67,7 +81,11 @@ def run_newsreader(
             raise SystemExit(f"newsreader refresh failed ({run.rc}):\n{run.stderr[-3000:]}")
         stats = server.stats.since(before)
         new, failed = newsreader_articles(run)
-        out.append(dict(tool=tool, run=label, r=run, stats=stats, stored=new, failed=failed))
+        at, grouping = newsreader_phases(run)
+        out.append(
+            dict(tool=tool, run=label, r=run, stats=stats, stored=new, failed=failed,
+                 stored_at=at, grouping=grouping)
+        )  # fmt: skip
     return out
 
 
@@ -241,12 +259,16 @@ def report(results: list[dict]) -> str:
             if tool.startswith("newsreader") and run == "second":
                 first = med((n, tool, "first"), "wall")
                 ratio += f" ({wall / first:.2f} of first)"
+            at = [r["stored_at"] for r in g if r.get("stored_at") is not None]
+            grouped = [r["grouping"] for r in g if r.get("grouping") is not None]
             rows.append(
                 [
                     tool + (" (best)" if tool == best else ""),
                     n,
                     run,
                     wall,
+                    median(at) if at else "",
+                    median(grouped) if grouped else "",
                     med(key, "cpu"),
                     med(key, "peak_pss_mb"),
                     med(key, "maxrss_mb"),
@@ -263,6 +285,8 @@ def report(results: list[dict]) -> str:
                     "feeds",
                     "refresh",
                     "wall s",
+                    "stored s",
+                    "stories s",
                     "CPU s",
                     "peak MB",
                     "max RSS MB",
@@ -276,6 +300,9 @@ def report(results: list[dict]) -> str:
         )
         out.append("")
     out.append(
+        "wall = the whole command; stored = until every feed was stored (newsreader's summary "
+        "line, printed then), stories = the grouping of the new articles into stories after "
+        "that (both included in wall). "
         "CPU = user+sys of the whole process tree; peak MB = largest sum of PSS over the tree "
         "(sampled every 25 ms); max RSS = the largest single process. 'articles' = new articles "
         "stored by newsreader / rows in newsboat's rss_item after the run. 'other load' = the "
