@@ -417,9 +417,12 @@ def test_migration_6_moves_postings_and_buckets_under_their_period(tmp_path):
     assert store.conn.execute("SELECT * FROM story_buckets").fetchall() == [(period(pub), 7, 1)]
 
 
-def test_a_refresh_clusters_alongside_in_its_process_pool(tmp_path, http_server):
-    """Several feeds refreshed with a process pool: every new article is clustered by the time
-    the refresh returns, and the time it took is reported."""
+def test_a_refresh_groups_its_articles_in_its_process_pool_once_they_are_stored(
+    tmp_path, http_server
+):
+    """Several feeds refreshed with a process pool: `on_stored` is told when every feed is
+    stored and nothing is clustered yet; every new article is clustered by the time the
+    refresh returns, and the time it took is reported."""
     import asyncio
 
     from newsreader.config import Settings
@@ -445,7 +448,15 @@ def test_a_refresh_clusters_alongside_in_its_process_pool(tmp_path, http_server)
     store = _store(tmp_path)
     subs = [Subscription(url=u) for u in urls]
     store.sync_subscriptions(subs)
-    summary = asyncio.run(refresh_feeds(subs, store=store, settings=Settings()))
+    seen: list[tuple[int, int]] = []
+
+    def on_stored(summary) -> None:
+        seen.append((summary.new_articles, stories.pending(store.conn)))
+
+    summary = asyncio.run(
+        refresh_feeds(subs, store=store, settings=Settings(), on_stored=on_stored)
+    )
+    assert seen == [(15, 15)]
     assert summary.new_articles == 15
     assert stories.pending(store.conn) == 0
     assert summary.stories_busy > 0 and summary.stories_wait >= 0
