@@ -235,3 +235,29 @@ def test_a_json_feed_id_of_spaces_counts_as_no_id() -> None:
     )
     feed = parse_feed(body, "http://127.0.0.1:9/feed.json", None)
     assert [bool(a.guid) for a in feed.articles] == [True]
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("<p>a<script>if (a<b) x('</p>')</script>b</p>", "ab"),
+        ("<p>a<SCRIPT type=x>evil()</SCRIPT >b</p>", "ab"),
+        ("<p>a<style>p > q {}</style>b<noscript><p>no</p></noscript></p>", "ab"),
+        ("a<iframe src=x>frame</iframe>b<object><p>fallback</p></object>c<embed src=y>d", "abcd"),
+        ("a<template><p>t</p></template>b<!-- c > d -->e<!---->f<!-->g", "abefg"),
+        ("a<![CDATA[x]]>b<?php echo 1 ?>c<!DOCTYPE html>d", "abcd"),
+        ("a<svg><text>W</text></svg>b<math><mi>x</mi></math>c", "abc"),
+        ("a<script>never closed", "a"),
+        ("a<!-- never closed", "a"),
+        ('<p title="a > b">x</p><img alt=\'a "cat"\' src=c.png>', 'x\n\n[image: a "cat"]'),
+        ("x</br>y<br/>z", "x\ny\nz"),
+        ("1 < 2 and 3 > 2", "1 < 2 and 3 > 2"),
+        ("cut <a href='x", "cut"),
+        ("&lt;script&gt;kept&lt;/script&gt; &amp;amp;", "<script>kept</script> &amp;"),
+    ],
+)
+def test_text_of_unsanitized_html_leaves_out_what_the_sanitizer_drops(raw: str, text: str) -> None:
+    """The parser makes the plain text from the HTML as it came: what nh3 drops with its
+    content (scripts, styles, frames, objects, templates, comments, SVG, MathML) is no text."""
+    assert html_to_text(raw) == text
+    assert html_to_text(sanitize_html(raw, "https://ex.org/")) == text
