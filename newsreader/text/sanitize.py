@@ -1,10 +1,13 @@
-"""HTML from feeds and pages, made safe once: nh3 (the Rust `ammonia` sanitizer) plus URL fixing.
+"""HTML from feeds and pages, made safe: nh3 (the Rust `ammonia` sanitizer) plus URL fixing.
 
 `sanitize_html` keeps a reading-oriented subset of HTML (text structure, links, images, tables),
 drops scripts, styles, iframes, forms, event handlers and every URL scheme except http(s) and
-mailto, and resolves relative links against the feed or page URL. `html_to_text` turns HTML,
-sanitized or not, into plain text for search, compare and previews (what the sanitizer drops
-with its content, scripts, styles, comments ..., leaves no text).
+mailto, and resolves relative links against the feed or page URL. Feed HTML is stored as it
+came (`keep_html`: capped, control characters removed) and sanitized when it is read from the
+store (`shown_html`, store/articles.py): most stored articles are never read, and nh3 was a
+quarter of a refresh's parsing CPU. `html_to_text` turns HTML, sanitized or not, into plain
+text for search, compare and previews (what the sanitizer drops with its content, scripts,
+styles, comments ..., leaves no text).
 """
 
 from __future__ import annotations
@@ -34,8 +37,11 @@ _SCHEMES = frozenset({"http", "https", "mailto"})
 # Elements whose content is dropped entirely (not just the tags).
 _DROP_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template"})
 
-# Hard cap on the HTML one entry may carry into the store (after sanitizing).
+# Hard cap on sanitized HTML (and on an entry's plain text); the HTML an entry carries into the
+# store as it came is capped at MAX_RAW_HTML, the most the sanitizer reads (what it drops,
+# SVG, MathML, scripts, can make sanitized HTML much shorter).
 MAX_HTML = 512 * 1024
+MAX_RAW_HTML = 4 * MAX_HTML
 
 
 @lru_cache(maxsize=64)
@@ -58,13 +64,27 @@ def sanitize_html(fragment: str, base: str | None = None) -> str:
     """Sanitized HTML with absolute http(s)/mailto links only."""
     if not fragment:
         return ""
-    if len(fragment) > MAX_HTML * 4:
-        fragment = fragment[: MAX_HTML * 4]
+    if len(fragment) > MAX_RAW_HTML:
+        fragment = fragment[:MAX_RAW_HTML]
     try:
         cleaner = _cleaner(web_base(base))
     except Exception:  # a base ammonia cannot parse: links stay relative-free
         cleaner = _cleaner(None)
     return cleaner.clean(clean_block(fragment))[:MAX_HTML]
+
+
+def keep_html(fragment: str) -> str:
+    """Feed HTML as the store keeps it: unsanitized (`shown_html` sanitizes it on the way out)
+    but capped at MAX_RAW_HTML and cleaned of control characters."""
+    return clean_block(fragment[:MAX_RAW_HTML]) if fragment else ""
+
+
+@lru_cache(maxsize=16)
+def shown_html(stored: str, base: str | None) -> str:
+    """Stored article HTML made safe to render or export: `sanitize_html` against the base its
+    relative links resolve against (cached: a shown article is read several times). Rows stored
+    before schema 9 hold sanitized HTML already; sanitizing it again gives it back unchanged."""
+    return sanitize_html(stored, base)
 
 
 _LOOKS_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&[#a-zA-Z0-9]+;")

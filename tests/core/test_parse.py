@@ -12,6 +12,8 @@ import pytest
 from newsreader.sources.parse import MAX_ITEMS, ParseError, parse_feed, strip_doctype
 from newsreader.text.sanitize import html_to_text, sanitize_html
 
+from support.stored import stored, unsafe_html
+
 
 def rss(items: str, channel: str = "<title>T</title><link>https://ex.org/</link>") -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{channel}{items}</channel></rss>'.encode()
@@ -30,12 +32,19 @@ def test_rss_basics_and_sanitizing() -> None:
     assert f.title == "T" and f.kind == "rss"
     assert a.guid.endswith("g1") and a.link == "https://ex.org/a"
     assert a.published == datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
-    assert "script" not in a.content_html and "evil" not in a.content_html
-    assert "onclick" not in a.content_html and "javascript" not in a.content_html
-    assert "iframe" not in a.content_html
-    assert 'href="https://ex.org/rel"' in a.content_html
-    assert 'src="https://ex.org/i.png"' in a.content_html
-    assert "[image: a cat]" in a.text and "evil" not in a.text
+    # the parser keeps the HTML as it came, with the base its links resolve against ...
+    assert "<script>evil()</script>" in a.content_html and a.html_base == "https://ex.org/feed.xml"
+    assert "[image: a cat]" in a.text and "evil" not in a.text and "f" not in a.text.split()
+    # ... and the store sanitizes it when the article is read
+    (art,) = stored(f)
+    html = art.content_html
+    assert "script" not in html and "evil" not in html
+    assert "onclick" not in html and "javascript" not in html
+    assert "iframe" not in html
+    assert 'href="https://ex.org/rel"' in html
+    assert 'src="https://ex.org/i.png"' in html
+    assert not unsafe_html(html), unsafe_html(html)
+    assert art.text == a.text
 
 
 def test_missing_guids_get_stable_ids_and_duplicates_collapse() -> None:
@@ -81,7 +90,8 @@ def test_atom_relative_links_resolve_against_feed_url() -> None:
     a = f.articles[0]
     assert f.kind == "atom" and a.title == "Hi" and a.author == "Ann"
     assert a.link == "https://site.org/post/1"
-    assert "https://site.org/blog/x" in a.content_html
+    assert a.html_base == "https://site.org/blog/atom.xml"
+    assert 'href="https://site.org/blog/x"' in stored(f)[0].content_html
 
 
 def test_json_feed() -> None:
@@ -107,7 +117,8 @@ def test_json_feed() -> None:
     one, two = f.articles
     assert f.kind == "json" and f.title == "JF" and f.link == "https://jf.org/"
     assert one.published == datetime(2024, 2, 3, 3, 5, 6, tzinfo=UTC)
-    assert "script" not in one.content_html and one.author == "Feed Author"
+    assert one.html_base == "https://jf.org/feed.json" and one.author == "Feed Author"
+    assert "script" not in stored(f)[0].content_html and one.text == "Hi"
     assert len(one.enclosures) == 1
     assert two.guid == "2" and two.text == "Plain\n\ntext" and two.title == "Plain text"
 
