@@ -36,11 +36,15 @@ class Enclosure:
 
 @dataclass(slots=True)
 class ParsedArticle:
-    """An entry as parsed from a feed; all strings already sanitized.
+    """An entry as parsed from a feed; every string is cleaned of control characters and
+    capped, but `content_html` is NOT sanitized: it is the feed's HTML as it came (or safe HTML
+    made from plain text), which the store sanitizes with nh3 against `html_base` (the URL its
+    relative links resolve against) when the article is read (`Article.content_html` is safe).
+    Never render or export a ParsedArticle's HTML directly.
 
     `guid` is never empty: the parser substitutes a stable fallback id (hash of link/title/date)
-    when the feed gives none. `content_html` is sanitized HTML (nh3); `text` is its plain-text
-    rendering used for search and compare.
+    when the feed gives none. `text` is the plain text of `content_html` (without what the
+    sanitizer drops: scripts, styles, comments ...) used for search, stories and compare.
     """
 
     guid: str
@@ -53,6 +57,7 @@ class ParsedArticle:
     content_html: str = ""
     text: str = ""
     enclosures: list[Enclosure] = field(default_factory=list)
+    html_base: str | None = None
 
 
 @dataclass(slots=True)
@@ -115,7 +120,8 @@ class ArticleRow:
 
 @dataclass(slots=True)
 class Article:
-    """A full article (with body) as stored."""
+    """A full article (with body) as stored; `content_html` is sanitized (nh3) when the row is
+    read (store/articles.py), so it is safe to render or export."""
 
     id: int
     feed_id: int

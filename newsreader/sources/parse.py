@@ -1,11 +1,16 @@
 """Feed bytes -> `ParsedFeed`: RSS/Atom/RDF (feedparser), JSON Feed, and local text articles.
 
 Safety and speed: feedparser's own sanitizer and relative-URI pass are switched off (they
-dominate its run time) and every HTML fragment is sanitized once with nh3 in `sanitize`,
-which also resolves relative links. DOCTYPE declarations are cut before XML parsing, so no
-entity expansion (billion laughs, quadratic blowup) and no external entity can happen; the
-body is always handed to feedparser as a stream, never as a string it could take for a path
-or URL. Every string is cleaned of control characters and length-capped here.
+dominate its run time). An entry's HTML is kept as it came (`keep_html`: capped, control
+characters removed) with the base URL its relative links resolve against (`html_base`); the
+store sanitizes it with nh3 when the article is read (`shown_html`), so that the many articles
+never read are never sanitized. Its plain text is made here (`html_to_text` drops what the
+sanitizer drops with its content: scripts, styles, comments ...).
+
+DOCTYPE declarations are cut before XML parsing, so no entity expansion (billion laughs,
+quadratic blowup) and no external entity can happen; the body is always handed to feedparser
+as a stream, never as a string it could take for a path or URL. Every string is cleaned of
+control characters and length-capped here.
 """
 
 from __future__ import annotations
@@ -24,7 +29,13 @@ from newsreader.errors import UserError
 from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
 from newsreader.sources.fastparse import Unsupported, parse_common
 from newsreader.text.safetext import clean, clean_block
-from newsreader.text.sanitize import html_to_text, looks_like_html, sanitize_html, text_to_html
+from newsreader.text.sanitize import (
+    MAX_HTML,
+    html_to_text,
+    keep_html,
+    looks_like_html,
+    text_to_html,
+)
 from newsreader.text.shape import is_kicker
 from newsreader.text.urls import absolute_web_url as _http
 
@@ -184,15 +195,15 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
     else:
         ebase = _join(base, sdetail.get("base"))
         raw, ctype = summary, sdetail.get("type") or "text/html"
-    html_base = _http(ebase, None) or _http(base, None)
+    html_base = None
     if "html" in ctype or looks_like_html(raw):
-        content_html = sanitize_html(raw, html_base)
+        content_html = keep_html(raw)  # sanitized when read from the store
+        html_base = _http(ebase, None) or _http(base, None)
     else:
         content_html = text_to_html(raw)
-    # A summary beside full content is never shown (the store keeps the content): it is not
-    # sanitized (half the sanitizing time of such feeds), only the bare feed's summary is.
+    # A summary beside full content is never shown (the store keeps the content).
     summary_html = ""
-    text = html_to_text(content_html)
+    text = html_to_text(content_html)[:MAX_HTML]
     link = _http(e.get("link"), ebase)
     published = _when(dict.get(e, "published_parsed"), now)  # dict.get: no feedparser
     updated = _when(dict.get(e, "updated_parsed"), now)  # fallback mapping and warning
@@ -228,6 +239,7 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
         updated=updated,
         summary_html=summary_html,
         content_html=content_html,
+        html_base=html_base,
         text=text,
         enclosures=enclosures,
     )
@@ -323,13 +335,13 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
         raw_html = _s(item.get("content_html"))
         raw_text = _s(item.get("content_text"))
         if raw_html:
-            content_html = sanitize_html(raw_html, base)
+            content_html = keep_html(raw_html)  # sanitized when read from the store
         else:
             content_html = text_to_html(raw_text) if raw_text else ""
         summary = _s(item.get("summary"))
         if not content_html and summary:
             content_html = text_to_html(summary)
-        text = html_to_text(content_html)
+        text = html_to_text(content_html)[:MAX_HTML]
         link = _http(_s(item.get("url")) or _s(item.get("external_url")), base)
         published = _when(_s(item.get("date_published")) or None, now)
         updated = _when(_s(item.get("date_modified")) or None, now)
@@ -357,6 +369,7 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
                 updated=updated,
                 summary_html=text_to_html(summary) if summary and raw_html else "",
                 content_html=content_html,
+                html_base=base if raw_html else None,
                 text=text,
                 enclosures=enclosures,
             )

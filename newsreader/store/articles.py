@@ -11,6 +11,7 @@ from newsreader.models import Article, ArticleRow, Enclosure
 from newsreader.query.view import View, view_order, view_where
 from newsreader.store.db import chunks, to_dt
 from newsreader.store.index import FullText
+from newsreader.text.sanitize import shown_html
 
 ALL = View()  # the default view: every subscribed article
 ROW_COLS = (
@@ -19,7 +20,8 @@ ROW_COLS = (
 )
 _ARTICLE_COLS = (
     "a.id, a.feed_id, coalesce(f.title, f.feed_title, f.url), f.url, a.guid, a.title, a.link, "
-    "a.author, a.published, a.read, a.starred, a.content_html, a.text, a.full_text, a.enclosures"
+    "a.author, a.published, a.read, a.starred, a.content_html, a.text, a.full_text, a.enclosures, "
+    "a.html_base"
 )
 
 
@@ -155,6 +157,7 @@ def article_row(r: Any) -> ArticleRow:
 
 
 def _article(r: Any) -> Article:
+    """The one place stored article HTML leaves the store: sanitized (nh3) against its base."""
     raw = r[14]
     enclosures = [Enclosure(u, t, n) for u, t, n in json.loads(raw)] if raw else []
     return Article(
@@ -169,7 +172,7 @@ def _article(r: Any) -> Article:
         published=to_dt(r[8]),
         read=bool(r[9]),
         starred=bool(r[10]),
-        content_html=r[11],
+        content_html=shown_html(r[11], r[15]) if r[11] else "",
         text=r[12],
         full_text=r[13],
         enclosures=enclosures,

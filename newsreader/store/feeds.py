@@ -20,8 +20,14 @@ PRUNE_CHUNK = 2000  # articles dropped per transaction by `prune`
 
 
 def content_hash(a: ParsedArticle) -> str:
+    """Of what the store keeps: the entry's HTML as it came and the base its links resolve
+    against (rows stored before schema 9 hashed the sanitized HTML: they are rewritten, with
+    the same text, the first time their feed is refreshed)."""
     h = hashlib.blake2b(digest_size=12)
-    for part in (a.title, a.link or "", a.author or "", a.content_html, a.summary_html):
+    parts = [a.title, a.link or "", a.author or "", a.content_html, a.summary_html]
+    if a.html_base is not None:
+        parts.append(a.html_base)
+    for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
@@ -250,24 +256,24 @@ def _save_rows(
         if a.guid not in known:
             new_rows.append(
                 (fid, a.guid, a.title, a.link, a.author, pub, to_ts(a.updated), now,
-                 content, a.text, enc, h)
+                 content, a.html_base, a.text, enc, h)
             )  # fmt: skip
             known[a.guid] = h
         elif known[a.guid] != h:
             changed_rows.append(
-                (a.title, a.link, a.author, to_ts(a.updated), content, a.text, enc, h,
-                 fid, a.guid)
+                (a.title, a.link, a.author, to_ts(a.updated), content, a.html_base, a.text,
+                 enc, h, fid, a.guid)
             )  # fmt: skip
     if new_rows:  # indexed for search later (store/index.py)
         conn.executemany(
             "INSERT INTO articles(feed_id, guid, title, link, author, published, updated, "
-            "fetched, content_html, text, enclosures, content_hash) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "fetched, content_html, html_base, text, enclosures, content_hash) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             new_rows,
         )
     conn.executemany(
         "UPDATE articles SET title=?, link=?, author=?, updated=?, content_html=?, "
-        "text=?, enclosures=?, content_hash=? WHERE feed_id=? AND guid=?",
+        "html_base=?, text=?, enclosures=?, content_hash=? WHERE feed_id=? AND guid=?",
         changed_rows,
     )
     conn.execute(

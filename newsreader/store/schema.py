@@ -317,6 +317,13 @@ MIGRATIONS: list[str] = [
         VALUES (new.id, new.title, coalesce(new.author, ''), new.text);
     END;
     """,
+    # 9: content_html holds the feed's HTML as it came, sanitized when it is read
+    # (store/articles.py), and html_base the URL its relative links resolve against (NULL:
+    # none, they are dropped). Rows stored before hold sanitized HTML with absolute links:
+    # sanitizing them again on read leaves them as they are.
+    """
+    ALTER TABLE articles ADD COLUMN html_base TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from newsreader.store import Store
+
 import support.cli as cli
 import support.hostile as hf
 from support.cli import Run, run_cli
@@ -72,13 +74,35 @@ class AttackRun:
             conn.close()
 
     def articles(self, name: str) -> list[tuple]:
-        """(title, link, author, content_html, text, enclosures, published, guid) of a feed."""
-        return self.db_rows(
-            "SELECT a.title, a.link, a.author, a.content_html, a.text, a.enclosures, "
+        """(title, link, author, content_html, text, enclosures, published, guid) of a feed;
+        content_html as the store gives it to the UI and export (sanitized when read: the
+        row holds the feed's HTML as it came)."""
+        rows = self.db_rows(
+            "SELECT a.title, a.link, a.author, a.id, a.text, a.enclosures, "
             "a.published, a.guid FROM articles a JOIN feeds f ON f.id = a.feed_id "
             "WHERE f.url = ? ORDER BY a.id",
             (self.urls[name],),
         )
+        store = Store(self.db)
+        try:
+            return [(*r[:3], _shown(store, r[3]), *r[4:]) for r in rows]
+        finally:
+            store.close()
+
+    def raw_html(self, name: str) -> list[str]:
+        """The HTML column of a feed's rows as stored (not sanitized)."""
+        rows = self.db_rows(
+            "SELECT a.content_html FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE f.url = ? ORDER BY a.id",
+            (self.urls[name],),
+        )
+        return [r[0] for r in rows]
+
+
+def _shown(store: Store, article_id: int) -> str:
+    art = store.get_article(article_id)
+    assert art is not None
+    return art.content_html
 
 
 def _register(srv: HostileServer, canary: Path) -> dict[str, str]:
@@ -393,10 +417,16 @@ def test_stored_fields_are_clean(attack: AttackRun) -> None:
 
 
 def test_stored_html_and_text_have_no_escapes(attack: AttackRun) -> None:
-    rows = attack.db_rows("SELECT content_html, text, guid FROM articles")
+    """The HTML as stored (unsanitized) and as the store returns it, and the text."""
+    rows = attack.db_rows("SELECT content_html, text, guid, id FROM articles")
+    store = Store(attack.db)
+    try:
+        shown = {r[3]: _shown(store, r[3]) for r in rows}
+    finally:
+        store.close()
     problems = []
-    for html_, text, guid in rows:
-        for value in (html_, text):
+    for html_, text, guid, aid in rows:
+        for value in (html_, shown[aid], text):
             bad = hf.forbidden_chars(value.replace("\n", " ").replace("\t", " "))
             if bad:
                 problems.append(f"{guid}: {bad[0]}")
@@ -593,6 +623,8 @@ def test_active_content_is_removed(attack: AttackRun) -> None:
             assert needle not in low, f"{needle!r} kept in stored HTML: {html_[:500]}"
         assert "script-body-xss" not in text and "style-body-css" not in text, text
         assert "visible-text" in text
+    # the rows hold the active content as it came: the store sanitizes it on the way out
+    assert any("<script" in raw.lower() for raw in attack.raw_html("active"))
 
 
 # ------------------------------------------------------------------------------ compare

@@ -22,6 +22,7 @@ from newsreader.store import Store
 from newsreader.text.safetext import clean, clean_block, is_clean
 
 import support.hostile as hf
+from support.stored import unsafe_html
 
 CI = settings(
     max_examples=40,
@@ -246,6 +247,7 @@ def check_feed_pipeline(body: bytes, content_type: str | None) -> None:
     for aid in ids[:10]:
         art = store.get_article(aid)
         assert art is not None
+        assert not unsafe_html(art.content_html), unsafe_html(art.content_html)
         rendered = render_html(art.content_html).plain
         _assert_clean(rendered, "rendered content")
         assert "[bold" not in rendered or "[bold" in art.content_html + art.text

@@ -12,6 +12,8 @@ import pytest
 from newsreader.sources.parse import MAX_ITEMS, ParseError, parse_feed, strip_doctype
 from newsreader.text.sanitize import html_to_text, sanitize_html
 
+from support.stored import stored, unsafe_html
+
 
 def rss(items: str, channel: str = "<title>T</title><link>https://ex.org/</link>") -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{channel}{items}</channel></rss>'.encode()
@@ -30,12 +32,19 @@ def test_rss_basics_and_sanitizing() -> None:
     assert f.title == "T" and f.kind == "rss"
     assert a.guid.endswith("g1") and a.link == "https://ex.org/a"
     assert a.published == datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
-    assert "script" not in a.content_html and "evil" not in a.content_html
-    assert "onclick" not in a.content_html and "javascript" not in a.content_html
-    assert "iframe" not in a.content_html
-    assert 'href="https://ex.org/rel"' in a.content_html
-    assert 'src="https://ex.org/i.png"' in a.content_html
-    assert "[image: a cat]" in a.text and "evil" not in a.text
+    # the parser keeps the HTML as it came, with the base its links resolve against ...
+    assert "<script>evil()</script>" in a.content_html and a.html_base == "https://ex.org/feed.xml"
+    assert "[image: a cat]" in a.text and "evil" not in a.text and "f" not in a.text.split()
+    # ... and the store sanitizes it when the article is read
+    (art,) = stored(f)
+    html = art.content_html
+    assert "script" not in html and "evil" not in html
+    assert "onclick" not in html and "javascript" not in html
+    assert "iframe" not in html
+    assert 'href="https://ex.org/rel"' in html
+    assert 'src="https://ex.org/i.png"' in html
+    assert not unsafe_html(html), unsafe_html(html)
+    assert art.text == a.text
 
 
 def test_missing_guids_get_stable_ids_and_duplicates_collapse() -> None:
@@ -81,7 +90,8 @@ def test_atom_relative_links_resolve_against_feed_url() -> None:
     a = f.articles[0]
     assert f.kind == "atom" and a.title == "Hi" and a.author == "Ann"
     assert a.link == "https://site.org/post/1"
-    assert "https://site.org/blog/x" in a.content_html
+    assert a.html_base == "https://site.org/blog/atom.xml"
+    assert 'href="https://site.org/blog/x"' in stored(f)[0].content_html
 
 
 def test_json_feed() -> None:
@@ -107,7 +117,8 @@ def test_json_feed() -> None:
     one, two = f.articles
     assert f.kind == "json" and f.title == "JF" and f.link == "https://jf.org/"
     assert one.published == datetime(2024, 2, 3, 3, 5, 6, tzinfo=UTC)
-    assert "script" not in one.content_html and one.author == "Feed Author"
+    assert one.html_base == "https://jf.org/feed.json" and one.author == "Feed Author"
+    assert "script" not in stored(f)[0].content_html and one.text == "Hi"
     assert len(one.enclosures) == 1
     assert two.guid == "2" and two.text == "Plain\n\ntext" and two.title == "Plain text"
 
@@ -235,3 +246,29 @@ def test_a_json_feed_id_of_spaces_counts_as_no_id() -> None:
     )
     feed = parse_feed(body, "http://127.0.0.1:9/feed.json", None)
     assert [bool(a.guid) for a in feed.articles] == [True]
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("<p>a<script>if (a<b) x('</p>')</script>b</p>", "ab"),
+        ("<p>a<SCRIPT type=x>evil()</SCRIPT >b</p>", "ab"),
+        ("<p>a<style>p > q {}</style>b<noscript><p>no</p></noscript></p>", "ab"),
+        ("a<iframe src=x>frame</iframe>b<object><p>fallback</p></object>c<embed src=y>d", "abcd"),
+        ("a<template><p>t</p></template>b<!-- c > d -->e<!---->f<!-->g", "abefg"),
+        ("a<![CDATA[x]]>b<?php echo 1 ?>c<!DOCTYPE html>d", "abcd"),
+        ("a<svg><text>W</text></svg>b<math><mi>x</mi></math>c", "abc"),
+        ("a<script>never closed", "a"),
+        ("a<!-- never closed", "a"),
+        ('<p title="a > b">x</p><img alt=\'a "cat"\' src=c.png>', 'x\n\n[image: a "cat"]'),
+        ("x</br>y<br/>z", "x\ny\nz"),
+        ("1 < 2 and 3 > 2", "1 < 2 and 3 > 2"),
+        ("cut <a href='x", "cut"),
+        ("&lt;script&gt;kept&lt;/script&gt; &amp;amp;", "<script>kept</script> &amp;"),
+    ],
+)
+def test_text_of_unsanitized_html_leaves_out_what_the_sanitizer_drops(raw: str, text: str) -> None:
+    """The parser makes the plain text from the HTML as it came: what nh3 drops with its
+    content (scripts, styles, frames, objects, templates, comments, SVG, MathML) is no text."""
+    assert html_to_text(raw) == text
+    assert html_to_text(sanitize_html(raw, "https://ex.org/")) == text

@@ -410,3 +410,87 @@ def test_fts_state_migrates_from_schema_7_as_fully_indexed(tmp_path: Path) -> No
         c.execute("DELETE FROM articles WHERE guid = 'g1'")
     _fts_sound(store)
     assert sorted(h.title for h in store.search("walrus")) == ["t0", "t2"]
+
+
+HOSTILE_HTML = (
+    "<p onclick='steal()'>Hello <a href='/rel'>rel</a> <a href='javascript:alert(1)'>js</a>"
+    "<script>evil()</script><iframe src='https://x.example/'>frame</iframe>"
+    "<img src='cat.png' onerror='x()' alt='a cat'><!-- comment --><style>p{}</style>"
+    "<form action='https://x.example/'><input name=q></form></p>"
+)
+
+
+def test_a_stored_hostile_entry_comes_back_sanitized(tmp_path: Path) -> None:
+    from newsreader.sources.parse import parse_feed
+
+    from support.stored import unsafe_html
+
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><guid>h1</guid><title>hostile</title><description><![CDATA["
+        + HOSTILE_HTML
+        + "]]></description></item></channel></rss>"
+    ).encode()
+    parsed = parse_feed(body, "https://ex.org/blog/feed.xml")
+    assert "<script>" in parsed.articles[0].content_html  # kept as it came ...
+    store = Store(tmp_path / "s.db")
+    store.save_feed(URL, parsed)
+    (raw,) = store.conn.execute("SELECT content_html FROM articles").fetchone()
+    assert "<script>evil()</script>" in raw  # ... in the row too
+    ((aid,),) = store.conn.execute("SELECT id FROM articles").fetchall()
+    for art in (store.get_article(aid), *store.iter_articles()):
+        assert art is not None
+        html = art.content_html
+        assert not unsafe_html(html), unsafe_html(html)
+        for bad in ("evil", "steal", "javascript", "onerror", "frame", "comment", "<form", "p{}"):
+            assert bad not in html, (bad, html)
+        assert 'href="https://ex.org/rel"' in html  # resolved against the stored base
+        assert 'src="https://ex.org/blog/cat.png"' in html
+        assert "Hello" in html and 'alt="a cat"' in html
+        assert "evil" not in art.text and "frame" not in art.text and "[image: a cat]" in art.text
+
+
+def test_content_hash_is_of_the_stored_html_and_base(store: Store) -> None:
+    one = feed(1)
+    one.articles[0].html_base = "https://example.com/a/"
+    store.save_feed(URL, one)
+    (aid,) = store.article_ids()
+    again = feed(1)
+    again.articles[0].html_base = "https://example.com/a/"
+    store.save_feed(URL, again)
+    store.set_read([aid])
+    moved = feed(1)
+    moved.articles[0].html_base = "https://example.com/b/"  # relative links change target
+    moved.articles[0].content_html = '<p><a href="x">Body 0</a></p>'
+    assert store.save_feed(URL, moved) == 0
+    art = store.get_article(aid)
+    assert art is not None and art.read
+    assert 'href="https://example.com/b/x"' in art.content_html
+
+
+def test_rows_sanitized_before_schema_9_read_back_unchanged(tmp_path: Path) -> None:
+    """Rows stored at schema 8 hold sanitized HTML and no base: sanitizing it again on read
+    gives it back as it was (nh3 is idempotent on its own output)."""
+    from newsreader.store.schema import MIGRATIONS, split_sql
+    from newsreader.text.sanitize import sanitize_html
+
+    old_html = sanitize_html(HOSTILE_HTML, "https://ex.org/blog/feed.xml")
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    for i in range(8):
+        for stmt in split_sql(MIGRATIONS[i]):
+            conn.execute(stmt)
+    conn.execute("PRAGMA user_version=8")
+    conn.execute("INSERT INTO feeds(id, url, subscribed) VALUES (1, 'https://a/', 1)")
+    conn.execute(
+        "INSERT INTO articles(feed_id, guid, title, content_html, text, published, fetched) "
+        "VALUES (1, 'g', 't', ?, 'Hello', 0, 0)",
+        (old_html,),
+    )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    (aid,) = store.article_ids()
+    art = store.get_article(aid)
+    assert art is not None and art.content_html == old_html
+    assert 'href="https://ex.org/rel"' in old_html
