@@ -324,15 +324,21 @@ def test_feed_counts_follow_every_write(store: Store) -> None:
     assert counts["all"] == sum(t for t, _, _ in _recount(store).values())
 
 
-def test_feed_counts_migrate_from_schema_6(tmp_path: Path) -> None:
+def _schema_at(path: Path, version: int) -> sqlite3.Connection:
+    """A database as newsreader left it at schema `version`."""
     from newsreader.store.schema import MIGRATIONS, split_sql
 
-    path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path)
-    for i in range(6):
+    for i in range(version):
         for stmt in split_sql(MIGRATIONS[i]):
             conn.execute(stmt)
-    conn.execute("PRAGMA user_version=6")
+    conn.execute(f"PRAGMA user_version={version}")
+    return conn
+
+
+def test_feed_counts_migrate_from_schema_6(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = _schema_at(path, 6)
     conn.execute("INSERT INTO feeds(id, url) VALUES (1, 'https://a/')")
     for i in range(5):
         conn.execute(
@@ -383,14 +389,8 @@ def test_the_index_follows_lazily_through_deletes_updates_and_reused_ids(store: 
 
 
 def test_fts_state_migrates_from_schema_7_as_fully_indexed(tmp_path: Path) -> None:
-    from newsreader.store.schema import MIGRATIONS, split_sql
-
     path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path)
-    for i in range(7):
-        for stmt in split_sql(MIGRATIONS[i]):
-            conn.execute(stmt)
-    conn.execute("PRAGMA user_version=7")
+    conn = _schema_at(path, 7)
     conn.execute("INSERT INTO feeds(id, url, subscribed) VALUES (1, 'https://a/', 1)")
     for i in range(3):
         conn.execute(

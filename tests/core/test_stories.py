@@ -193,12 +193,16 @@ def test_same_people_different_event_words_are_apart(tmp_path):
     assert _groups(store) == []
 
 
+def _sentences(template: str, step: int, n: int = 40) -> str:
+    """A long body of `n` sentences, the i-th with the number i * step."""
+    return " ".join(template.format(i=i, n=i * step) for i in range(n))
+
+
 def test_copies_are_found_in_bodies_and_marked(tmp_path):
     store = _store(tmp_path)
     _noise(store)
-    body = " ".join(
-        f"Sentence {i} tells how the harbour authority of Port Vela counted {i * 7} ships."
-        for i in range(40)
+    body = _sentences(
+        "Sentence {i} tells how the harbour authority of Port Vela counted {n} ships.", 7
     )
     _add(
         store,
@@ -217,9 +221,8 @@ def test_copies_are_found_in_bodies_and_marked(tmp_path):
 def test_a_text_carried_by_several_feeds_is_a_copy_of_its_earliest_twin(tmp_path):
     store = _store(tmp_path)
     _noise(store)
-    body = " ".join(
-        f"Sentence {i} says the Port Vela council voted {i * 3} times on the harbour plan."
-        for i in range(40)
+    body = _sentences(
+        "Sentence {i} says the Port Vela council voted {n} times on the harbour plan.", 3
     )
     _add(store, "Agency", [("Port Vela council votes on harbour plan", body, 0)])
     _add(store, "Planet", [("Port Vela council votes on harbour plan", body, 1)])
