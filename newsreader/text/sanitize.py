@@ -148,13 +148,14 @@ def _image(m: re.Match[str]) -> str:
     return f" [image: {text}] " if text.strip() else " "
 
 
+_SPACE_RUN = re.compile("  +")  # a literal prefix ("  "): the engine skips to each run at C speed
+
+
 def _collapse_spaces(text: str) -> str:
-    """Tabs and no-break spaces to spaces, runs of spaces to one (str methods: a regex that
-    visits every space is the slowest step of html_to_text)."""
+    """Tabs and no-break spaces to spaces, runs of spaces to one (twice as fast as replacing
+    pairs in a loop; a pattern like " {2,}" has no literal prefix and is slower than both)."""
     text = text.replace("\t", " ").replace("\u00a0", " ")
-    while "  " in text:
-        text = text.replace("    ", " ").replace("  ", " ")
-    return text
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
 
 
 def html_to_text(fragment: str) -> str:
