@@ -134,6 +134,8 @@ class _Ingest:
         return await fut
 
     def _pump(self) -> None:
+        while self.pending and self.pending[0][1].done():  # its refresh was cancelled
+            self.pending.popleft()
         while self.free > 0 and self.pending:
             batch = [self.pending.popleft()]
             size = len(batch[0][0][1])
@@ -144,10 +146,17 @@ class _Ingest:
             ):
                 size += len(self.pending[0][0][1])
                 batch.append(self.pending.popleft())
+            batch = [(item, fut) for item, fut in batch if not fut.done()]
+            if not batch:
+                continue
             self.free -= 1
             task = asyncio.get_running_loop().create_task(self._run(batch))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+
+    def close(self) -> None:
+        """Send nothing more (the refresh ended, or was cancelled); batches in a worker finish."""
+        self.pending.clear()
 
     async def _run(self, batch: list[tuple[Fetched, asyncio.Future[Outcome]]]) -> None:
         items = [item for item, _ in batch]
@@ -329,6 +338,7 @@ async def refresh_feeds(
             stories.close()
         if own_fetcher:
             await fetcher.aclose()
+        ingest.close()
         pool.shutdown()
         if own_executor and executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)

@@ -228,3 +228,32 @@ async def test_ingest_batches_and_isolates_a_failing_feed(tmp_path: Path) -> Non
     assert [b for b in store.batches[2:]] == [[u] for u in urls[1:4]]
     errors = dict(store.conn.execute("SELECT url, last_error FROM feeds"))
     assert "web page" in (errors[urls[4]] or "")
+
+
+async def test_ingest_sends_nothing_for_a_cancelled_feed(tmp_path: Path) -> None:
+    """A feed whose refresh was cancelled while it waited for a worker is never parsed."""
+    import asyncio
+
+    from newsreader.sources.feeds import WorkerPool
+    from newsreader.store import Store
+
+    store = Store(tmp_path / "db.sqlite")
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        ingest = refresh_mod._Ingest(store, WorkerPool(ex), None)
+        urls = [f"https://example.org/{n}" for n in range(3)]
+        tasks = [
+            asyncio.create_task(ingest.submit((u, rss(n), u, None, None, None)))
+            for n, u in enumerate(urls)
+        ]
+        await asyncio.sleep(0)  # the first is with the worker, the others wait
+        tasks[1].cancel()
+        done = await asyncio.gather(*tasks, return_exceptions=True)
+    assert done[0] == ("new", ITEMS) and done[2] == ("new", ITEMS)
+    assert isinstance(done[1], asyncio.CancelledError)
+    stored = {
+        u
+        for (u,) in store.conn.execute(
+            "SELECT DISTINCT f.url FROM articles a JOIN feeds f ON f.id = a.feed_id"
+        )
+    }
+    assert stored == {urls[0], urls[2]}
