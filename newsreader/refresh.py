@@ -1,8 +1,12 @@
 """Refresh: fetch many feeds concurrently; parse and store them in worker processes, atomically.
 
-The CLI and the TUI both call `refresh_feeds`. Progress is reported through a callback with
-`FeedDone` events, so callers can draw a progress bar or update unread counts live. Errors are
-recorded per feed and never end the run.
+The CLI and the TUI both call `refresh_feeds`. The event loop fetches (httpx, conditional
+GETs); each fetched body goes to a worker of the process pool (`ingest`), which parses it and
+stores it with its own connection, several feeds per transaction (`_Ingest` batches what is
+fetched while the workers are busy), so only bodies go in and counts come out. Progress is
+reported through a callback with `FeedDone` events, so callers can draw a progress bar or
+update unread counts live; `on_stored` says when every feed is stored, before the new articles
+are grouped into stories. Errors are recorded per feed and never end the run.
 """
 
 from __future__ import annotations
