@@ -75,9 +75,7 @@ class Alongside:
         self.path = str(store.path)
         self.preferred = list(preferred)
         self.executor = executor if isinstance(executor, ProcessPoolExecutor) else None
-        self.queued: int | None = None  # the last article id handed to an analysis
         self.ranges: deque[tuple[int, int, asyncio.Future[list[Item]]]] = deque()
-        self.chain: asyncio.Task[None] | None = None
         self.summary = UpdateSummary()
         self.busy = 0.0  # seconds some clustering step was running (wall)
         self._since: float | None = None
@@ -87,34 +85,19 @@ class Alongside:
         workers = int(getattr(executor, "_max_workers", 0) or 2)
         self._slots = _Slots(max(1, workers))
 
-    def kick(self) -> None:
-        """Analyse the articles stored since the last kick now, decide them in turn."""
+    async def finish(self) -> None:
+        """Cluster every article stored since the last clustering (or until a step fails)."""
         conn = self.store.conn
         (upto,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-        if self.queued is None:
-            self.queued = done_id(conn)
-        if upto <= self.queued:
-            return
-        after, self.queued = self.queued, int(upto)
         # Ranges of at most PART ids, analysed in parallel (ids of other tables' rows leave
         # gaps: a range may hold fewer articles).
-        for lo in range(after, self.queued, PART):
-            hi = min(lo + PART, self.queued)
-            fut = asyncio.ensure_future(self._analyse(lo, hi))
-            self.ranges.append((lo, hi, fut))
-        if self.chain is None or self.chain.done():
-            self.chain = asyncio.get_running_loop().create_task(self._decide_all())
-
-    async def finish(self) -> None:
-        """Wait until every stored article is clustered (or a step failed)."""
-        self.kick()
-        if self.chain is not None:
-            await self.chain
+        for lo in range(done_id(conn), int(upto), PART):
+            hi = min(lo + PART, int(upto))
+            self.ranges.append((lo, hi, asyncio.ensure_future(self._analyse(lo, hi))))
+        await self._decide_all()
 
     def close(self) -> None:
         """Stop what is still due (a cancelled refresh); the next run clusters the rest."""
-        if self.chain is not None and not self.chain.done():
-            self.chain.cancel()
         for _, _, fut in self.ranges:
             fut.cancel()
         self.ranges.clear()
@@ -129,20 +112,13 @@ class Alongside:
                     items.extend(self.ranges.popleft()[2].result())
                 s = await self._step(decide_file, self.path, items, after, self.preferred)
                 if s is None:  # not where we expected: cluster whatever is left, plainly
-                    await self._drop_ranges()
+                    self.close()
                     s = await self._step(update_file, self.path, self.preferred)
-                    self.queued = None
             except Exception:  # never fail a refresh for it: the next run clusters these
-                await self._drop_ranges()
+                self.close()
                 return
             for name in ("articles", "joined", "copies", "stories"):
                 setattr(self.summary, name, getattr(self.summary, name) + getattr(s, name))
-
-    async def _drop_ranges(self) -> None:
-        while self.ranges:
-            _, _, fut = self.ranges.popleft()
-            fut.cancel()
-        self.queued = None
 
     async def _analyse(self, lo: int, hi: int) -> list[Item]:
         async with self._slots.taken(1):
@@ -150,9 +126,8 @@ class Alongside:
 
     async def _step(self, fn: Callable[..., T], *args: object) -> T:
         """Run `fn(*args)` in the process pool (or a thread), timing the busy wall time, before
-        the analyses still waiting for a slot (those of every range stored since were queued
-        ahead of the chain's next step, which waited for all of them: most of a refresh's
-        articles were decided after its last feed)."""
+        the analyses still waiting for a slot (every range's analysis is queued at once; the
+        chain's next step behind all of them would leave the deciding until the end)."""
         async with self._slots.taken(0):
             return await self._run(fn, *args)
 
