@@ -120,7 +120,7 @@ def _tag_patterns(flags: int) -> tuple[re.Pattern[str], re.Pattern[str], re.Patt
 # Sanitized HTML has lowercase tags: the case-sensitive patterns are twice as fast.
 _LOWER_TAGS = _tag_patterns(0)
 _ANY_TAGS = _tag_patterns(re.IGNORECASE)
-_UPPER_TAG = re.compile(r"</?[A-Z]")
+_UPPER_TAG = re.compile(r"</?[a-z]*[A-Z]")  # any capital in a tag name: <sCRIPT> too
 # What the sanitizer drops with its content (unsanitized HTML has it): comments, <!...> and
 # <?...> (bogus comments), the elements of _DROP_CONTENT (embed is void: no content) and the
 # foreign ones (ammonia removes SVG and MathML whole) up to their end tag; an unterminated one

@@ -253,6 +253,8 @@ def test_a_json_feed_id_of_spaces_counts_as_no_id() -> None:
     [
         ("<p>a<script>if (a<b) x('</p>')</script>b</p>", "ab"),
         ("<p>a<SCRIPT type=x>evil()</SCRIPT >b</p>", "ab"),
+        ("<p>a<sCRIPT>evil()</sCRIPT>b<sTyle>p {}</sTyle>c</p>", "abc"),
+        ("x<bR>y", "x\ny"),
         ("<p>a<style>p > q {}</style>b<noscript><p>no</p></noscript></p>", "ab"),
         ("a<iframe src=x>frame</iframe>b<object><p>fallback</p></object>c<embed src=y>d", "abcd"),
         ("a<template><p>t</p></template>b<!-- c > d -->e<!---->f<!-->g", "abefg"),
