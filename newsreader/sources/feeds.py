@@ -51,8 +51,8 @@ def default_workers() -> int:
 
 
 def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_ALL) -> Executor:
-    """A process pool for parsing (forkserver: safe to start from a threaded program), its
-    workers started at once (they boot while the first feeds are fetched).
+    """A process pool that parses and stores (forkserver: safe to start from a threaded
+    program), its workers started at once (they boot while the first feeds are fetched).
 
     Where a process pool cannot be made (no working semaphores, no /dev/shm: some sandboxes
     and containers), a thread pool is returned instead: parsing is then slower but works.
