@@ -9,7 +9,9 @@ The 80 real feeds of ../shared/corpora/real-feeds are replicated to N URLs on a 
 per feed, with ETag/Last-Modified and 304 answers. For each round and size:
 
 - newsreader: a fresh XDG home, `newsreader refresh` (non-tty output), then the same again
-  (the second, conditional refresh); once as installed (stories on) and once with
+  (the second, conditional refresh); once as installed (stories on: the refresh leaves the
+  grouping of its new articles to the app or `newsreader stories`), once as
+  `newsreader refresh --stories` (it groups them before it exits) and once with
   `stories = false` in config.toml;
 - newsboat at each `--threads` setting (reload-threads in its config): a fresh cache,
   `newsboat -u URLS -c CACHE -C CONFIG -x reload`, then the same again.
@@ -67,16 +69,23 @@ def newsboat_articles(cache: Path) -> int:
         return -1
 
 
+VARIANTS = {  # tool label: (config.toml settings, refresh arguments)
+    "newsreader": (None, []),
+    "newsreader refresh --stories": (None, ["--stories"]),
+    "newsreader, stories = false": ({"stories": False}, []),
+}
+
+
 def run_newsreader(
-    home: Path, urls: list[str], server: common.FeedServer, stories: bool = True
+    home: Path, urls: list[str], server: common.FeedServer, tool: str = "newsreader"
 ) -> list[dict]:
-    common.write_newsreader_config(home, urls, None if stories else {"stories": False})
+    config, extra = VARIANTS[tool]
+    common.write_newsreader_config(home, urls, config)
     env = common.newsreader_env(home)
-    tool = "newsreader" if stories else "newsreader, stories = false"
     out = []
     for label in ("first", "second"):
         before = server.stats.snapshot()
-        run = common.measure([common.NEWSREADER, "refresh"], env=env)
+        run = common.measure([common.NEWSREADER, "refresh", *extra], env=env)
         if run.rc != 0:
             raise SystemExit(f"newsreader refresh failed ({run.rc}):\n{run.stderr[-3000:]}")
         stats = server.stats.since(before)
@@ -209,8 +218,9 @@ def main() -> int:
             for rnd in range(args.repeat):
                 with tempfile.TemporaryDirectory(prefix="nr-bench-") as tmp:
                     tmpd = Path(tmp)
-                    rows = run_newsreader(tmpd / "newsreader", urls, server)
-                    rows += run_newsreader(tmpd / "nr-nostories", urls, server, stories=False)
+                    rows = []
+                    for k, tool in enumerate(VARIANTS):
+                        rows += run_newsreader(tmpd / f"newsreader{k}", urls, server, tool)
                     if not args.no_newsboat:
                         for t in args.threads:
                             rows += run_newsboat(tmpd / f"newsboat{t}", urls, t, server)

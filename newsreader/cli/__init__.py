@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("refresh", help="fetch every feed now")
     r.add_argument("feeds", nargs="*", metavar="URL|TITLE", help="only these feeds")
     r.add_argument("--force", action="store_true", help="ignore servers' Retry-After waits")
+    r.add_argument(
+        "--stories",
+        action="store_true",
+        help="group the new articles into stories before exiting (else the app does it)",
+    )
 
     a = sub.add_parser("add", help="subscribe to a feed")
     a.add_argument("url")

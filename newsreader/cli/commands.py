@@ -73,7 +73,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         progress.update(task, advance=1, feed=clean(titles.get(ev.url, ev.url), 50))
 
     grouping = out.status("grouping the new articles into stories…")
-    clusters = session.settings.stories
+    clusters = session.settings.stories and args.stories
 
     def stored(summary: RefreshSummary) -> None:
         progress.stop()
@@ -85,12 +85,23 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         try:
             summary = run(
                 session,
-                lambda: session.refresh(urls, on_done=done, on_stored=stored, force=args.force),
+                lambda: session.refresh(
+                    urls, on_done=done, on_stored=stored, force=args.force, stories=clusters
+                ),
             )
         finally:
             grouping.stop()
     if summary.new_articles and clusters:
         out.print(Text(f"stories: the new articles grouped in {summary.stories_wait:.1f}s"))
+    elif summary.new_articles and session.settings.stories:
+        # Grouping is not what a refresh waits for: the app does it in the background (and
+        # `newsreader stories` before it lists), so a refresh from cron ends once it stored.
+        out.print(
+            Text(
+                "stories: the new articles are grouped when the app opens or "
+                "`newsreader stories` runs (`refresh --stories` groups them now)"
+            )
+        )
     return 0
 
 
@@ -256,8 +267,15 @@ def cmd_stories(args: argparse.Namespace) -> int:
     session = Session.open()
     if args.rebuild:
         session.rebuild_stories()
-    else:
-        session.update_stories()  # articles stored since the last run (another process)
+    else:  # the articles stored since the last grouping (`newsreader refresh` leaves them)
+        pending = session.stories_pending()
+        status = Console(stderr=True).status(f"grouping {pending} new articles into stories…")
+        if pending and status.console.is_terminal:
+            status.start()
+        try:
+            session.update_stories()
+        finally:
+            status.stop()
     rows = session.stories(limit=args.limit)
     if args.json:
         out = [

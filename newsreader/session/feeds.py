@@ -152,10 +152,12 @@ class FeedUseCases(SessionBase):
         on_stored: Callable[[RefreshSummary], None] | None = None,
         executor: Executor | None = None,
         force: bool = False,
+        stories: bool = True,
     ) -> RefreshSummary:
         """Refresh the given feeds (all by default; then each feed's own refresh_interval is
         honoured, unless `force`) with the session's client. `on_stored` is called once every
-        feed is stored, before the new articles are grouped into stories (`stories` setting).
+        feed is stored, before the new articles are grouped into stories (the `stories`
+        setting; `stories=False` leaves them to a later `group_stories`, as the CLI does).
 
         `executor` parses large feeds; by default a process pool is made for the run (a thread
         pool where processes cannot start). A caller's executor is used as is and not shut down.
@@ -183,5 +185,5 @@ class FeedUseCases(SessionBase):
             on_stored=on_stored,
             force=force,
             scheduled=not urls,
-            cluster=self.settings.stories,
+            cluster=stories and self.settings.stories,
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from newsreader.session.base import SessionBase
 
 if TYPE_CHECKING:
-    from newsreader.stories import StoryArticle, StoryRow
+    from newsreader.stories import StoryArticle, StoryRow, UpdateSummary
 
 
 class StoryUseCases(SessionBase):
@@ -69,6 +69,31 @@ class StoryUseCases(SessionBase):
         if not self.settings.stories_mark_read:
             return 0
         return stories.mark_story_of_read(self.store, article_id)
+
+    def stories_pending(self) -> int:
+        """Articles stored since the last grouping (0 when the `stories` setting is off)."""
+        from newsreader import stories
+
+        return stories.pending(self.store.conn) if self.settings.stories else 0
+
+    async def group_stories(self) -> UpdateSummary:
+        """Group the articles stored since the last grouping (`newsreader refresh` leaves
+        them to the app), in a process pool of its own so the caller's process stays free: the
+        app runs this in the background. Nothing to do costs one query."""
+        from newsreader.sources.feeds import make_executor
+        from newsreader.stories.alongside import PRELOAD, Alongside
+        from newsreader.stories.incremental import UpdateSummary
+
+        if not self.stories_pending():
+            return UpdateSummary()
+        executor = make_executor(preload=PRELOAD)
+        grouping = Alongside(self.store, self.settings.preferred_sources, executor)
+        try:
+            await grouping.finish()
+        finally:
+            grouping.close()
+            executor.shutdown(wait=False, cancel_futures=True)
+        return grouping.summary
 
     def update_stories(self) -> None:
         """Cluster the articles stored since the last run (a refresh does it by itself)."""

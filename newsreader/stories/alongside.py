@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 PART = 500  # article ids analysed by one task
+PRELOAD = ("newsreader.stories.alongside",)  # what a pool's workers import for this
 
 
 def analyse_file(path: str, after: int, upto: int) -> list[Item]:

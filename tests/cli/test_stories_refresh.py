@@ -151,3 +151,35 @@ def test_stories_off_leaves_the_refresh_alone_and_the_command_still_groups(
         assert conn.execute("SELECT count(*) FROM story_articles").fetchone()[0] == 0
     data = json.loads(run(home, "stories", "--json").stdout)
     assert len(data) == 1 and len(data[0]["articles"]) >= 4  # (an earlier test adds one)
+
+
+def _grouped(home: dict[str, str]) -> int:
+    db = Path(home["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM story_articles").fetchone()[0])
+
+
+def test_refresh_leaves_grouping_to_later_unless_asked(home, http_server) -> None:
+    """`newsreader refresh` ends once every feed is stored and says who groups the new
+    articles; `--stories` groups them before it exits."""
+    _serve_outlets(home, http_server, "later")
+    n = sum(len(items) for items in OUTLETS.values())  # (an earlier test adds one)
+    out = run(home, "refresh")
+    assert out.returncode == 0, out.stderr
+    assert f"{n} new articles" in out.stdout
+    assert "grouped when the app opens or `newsreader stories` runs" in out.stdout
+    assert _grouped(home) == 0
+    data = json.loads(run(home, "stories", "--json").stdout)  # groups them first
+    assert len(data) == 1 and len(data[0]["articles"]) >= 4
+    assert _grouped(home) == n
+
+    http_server.add(
+        "/later0.xml",
+        _rss("Northern Wire", [*OUTLETS["Northern Wire"], ("Mohammadi's family speaks", 5)],
+             "https://outlet0.example"),
+        "application/rss+xml",
+    )  # fmt: skip
+    out = run(home, "refresh", "--stories")
+    assert out.returncode == 0, out.stderr
+    assert "1 new articles" in out.stdout and "stories: the new articles grouped in" in out.stdout
+    assert _grouped(home) == n + 1

@@ -40,8 +40,9 @@ FEEDS = ["Northern Wire", "Evening Post", "Daily Ledger", "Aggregator", "Origina
 LEAD = "The committee said the award honours her fight against the oppression of women."
 
 
-def stories_session(tmp_path: Path, **kw) -> Session:
-    """Five feeds: two shared stories of headlines, the demo copy and its original, noise."""
+def stories_session(tmp_path: Path, grouped: bool = True, **kw) -> Session:
+    """Five feeds: two shared stories of headlines, the demo copy and its original, noise
+    (grouped into stories, or not yet: as `newsreader refresh` leaves them)."""
     urls = {name: f"{BASE}/{name.split()[0].lower()}.xml" for name in FEEDS}
     session = open_session(tmp_path, [(urls[n], n, []) for n in FEEDS], **kw)
     per_feed: dict[str, list[ParsedArticle]] = {n: [] for n in FEEDS}
@@ -76,7 +77,8 @@ def stories_session(tmp_path: Path, **kw) -> Session:
         session.store.save_feed(
             urls[name], ParsedFeed(name, None, per_feed[name]), now=NOW.timestamp()
         )
-    session.update_stories()
+    if grouped:
+        session.update_stories()
     return session
 
 
@@ -222,6 +224,35 @@ async def test_article_lists_mark_articles_of_a_story(tmp_path: Path):
         assert "3 sources" in text and "2 sources" in text
         line = next(ln for ln in text.splitlines() if "Wildfire smoke" in ln)
         assert "sources" not in line  # a story of one article has no mark
+
+
+async def test_what_a_cli_refresh_stored_is_grouped_when_the_app_opens(tmp_path: Path):
+    """`newsreader refresh` leaves the grouping to the app: with no refresh on start, the app
+    groups in the background at once (the status line says so) and the marks follow."""
+    session = stories_session(tmp_path, grouped=False, refresh_on_start=False)
+    assert session.stories_pending() > 0
+    app = NewsReaderApp(session, auto_refresh=True, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert session.stories_pending() == 0
+        await settle(app, pilot)  # the reload the grouping scheduled
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "3 sources" in text and "grouping stories" not in text
+        assert sorted(s.size for s in session.stories()) == [2, 2, 3]
+
+
+async def test_entering_stories_groups_what_another_process_stored(tmp_path: Path):
+    session = stories_session(tmp_path, grouped=False)
+    app = NewsReaderApp(session, auto_refresh=False, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        assert session.stories_pending() > 0  # no background work without auto refresh
+        lst = await open_stories(app, pilot)
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert session.stories_pending() == 0
+        assert len(lst.stories) == 3
 
 
 async def test_stories_off_hides_the_entry_and_the_marks(tmp_path: Path):

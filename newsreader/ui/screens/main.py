@@ -61,6 +61,10 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):
         if len(first) == FIRST_IDS:
             self.reload_view()
         self._start_auto_refresh()
+        if self.feeds_auto_refresh and not self.session.settings.refresh_on_start:
+            # What `newsreader refresh` stored joins its stories now (a refresh on start
+            # groups it with its own new articles).
+            self.call_after_refresh(self.group_pending)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")

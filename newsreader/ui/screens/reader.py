@@ -80,6 +80,7 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
         # refresh progress (FeedActions)
         self._active = 0
         self._grouping = 0  # refreshes whose new articles are being grouped into stories
+        self._grouping_pending = False  # grouping what was stored outside the app (FeedActions)
         self._all_running = False
         self._done = self._total = self._failed = 0
         if session.settings.compact:

@@ -65,6 +65,7 @@ class StoryActions(ReaderState):
             self.refresh_bindings()
         if stories:
             self._load_stories(None)
+            self.group_pending()  # stored by another process since: the list follows
         else:
             super().watch_view(old, view)
 
@@ -74,6 +75,28 @@ class StoryActions(ReaderState):
             self._load_stories(s.id if s is not None else None)
         else:
             super().reload_view()
+
+    @work(group="stories", exit_on_error=False)
+    async def group_pending(self) -> None:
+        """Group the articles stored outside the app (`newsreader refresh` leaves that to the
+        app) into stories, in the background; the story marks and lists follow."""
+        if self._grouping_pending or self._grouping or self.refreshing:  # a refresh groups them
+            return
+        self._grouping_pending = True
+        try:
+            if not await self.off_thread(self.session.stories_pending):
+                return
+            self._grouping += 1
+            self._say_idle()
+            try:
+                await self.session.group_stories()
+            finally:
+                self._grouping -= 1
+                self._say_idle()
+                self.schedule_counts(0)
+                self.schedule_view_reload(0.05)
+        finally:
+            self._grouping_pending = False
 
     @work(exclusive=True, group="view", exit_on_error=False)
     async def _load_stories(self, keep: int | None) -> None:
