@@ -21,16 +21,10 @@ from pathlib import Path
 from newsreader.config import Settings
 from newsreader.models import FeedDone, RefreshSummary, Subscription
 from newsreader.query.killfile import Killfile
-from newsreader.sources.feeds import (
-    PRELOAD_ALL,
-    PRELOAD_INGEST,
-    WorkerPool,
-    fetch_feed,
-    make_executor,
-    parse_message,
-)
+from newsreader.sources.feeds import WorkerPool, fetch_feed, parse_message
 from newsreader.sources.fetch import Fetcher, fetch_settings
 from newsreader.sources.parse import parse_feed
+from newsreader.sources.pool import PRELOAD_ALL, PRELOAD_INGEST, make_executor
 from newsreader.store import Store
 from newsreader.store.feeds import SavedFeed
 

@@ -96,9 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from newsreader.errors import UserError, describe
     from newsreader.text.safetext import clean
 
+    args.executor = None
     try:
         if args.command is None:
             return _run_tui()
+        if args.command == "refresh" and len(args.feeds) != 1:
+            # The workers that parse and store boot (a fresh interpreter importing the parser
+            # and the store) while this process imports the rest and opens the session.
+            from newsreader.sources.pool import PRELOAD_ALL, PRELOAD_INGEST, make_executor
+
+            args.executor = make_executor(preload=PRELOAD_ALL if args.stories else PRELOAD_INGEST)
         from newsreader.cli import commands
 
         handler = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
@@ -113,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    finally:
+        if args.executor is not None:
+            args.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _run_tui() -> int:

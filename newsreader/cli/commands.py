@@ -86,7 +86,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             summary = run(
                 session,
                 lambda: session.refresh(
-                    urls, on_done=done, on_stored=stored, force=args.force, stories=clusters
+                    urls,
+                    on_done=done,
+                    on_stored=stored,
+                    force=args.force,
+                    stories=clusters,
+                    executor=args.executor,  # started first (cli.main)
                 ),
             )
         finally:

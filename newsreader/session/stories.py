@@ -80,7 +80,7 @@ class StoryUseCases(SessionBase):
         """Group the articles stored since the last grouping (`newsreader refresh` leaves
         them to the app), in a process pool of its own so the caller's process stays free: the
         app runs this in the background. Nothing to do costs one query."""
-        from newsreader.sources.feeds import make_executor
+        from newsreader.sources.pool import make_executor
         from newsreader.stories.alongside import PRELOAD, Alongside
         from newsreader.stories.incremental import UpdateSummary
 

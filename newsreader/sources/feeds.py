@@ -8,11 +8,9 @@ in a process pool (`WorkerPool`; refresh.py), or in a thread where processes can
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +20,9 @@ from newsreader.config import resolve_location
 from newsreader.models import Subscription
 from newsreader.sources.fetch import Fetcher
 from newsreader.sources.parse import ParseError
+from newsreader.sources.pool import default_workers
 
 T = TypeVar("T")
-
-# Imported once in the fork server, so every worker starts with the parser and the store loaded
-# (a refresh parses and stores in the pool: refresh.py), and, unless the caller says otherwise,
-# the clustering, which a refresh runs in the same pool (stories/alongside.py).
-PRELOAD_INGEST = ("newsreader.refresh",)
-PRELOAD_ALL = (*PRELOAD_INGEST, "newsreader.stories.alongside", "newsreader.compare")
 
 
 @dataclass(slots=True)
@@ -44,36 +37,6 @@ class FeedUpdate:
     last_modified: str | None = None
     message: str | None = None
     retry_after: float | None = None
-
-
-def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_ALL) -> Executor:
-    """A process pool that parses and stores (forkserver: safe to start from a threaded
-    program), its workers started at once (they boot while the first feeds are fetched).
-
-    Where a process pool cannot be made (no working semaphores, no /dev/shm: some sandboxes
-    and containers), a thread pool is returned instead: parsing is then slower but works.
-    """
-    workers = workers or default_workers()
-    ctx: multiprocessing.context.BaseContext
-    try:
-        try:
-            ctx = multiprocessing.get_context("forkserver")
-            # No effect once the fork server runs; a module that fails to import is skipped.
-            ctx.set_forkserver_preload(list(preload))
-        except ValueError:  # pragma: no cover - platforms without forkserver
-            ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-    except (OSError, ImportError, NotImplementedError, RuntimeError):
-        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsreader-parse")
-    try:
-        pool.submit(os.getpid)  # starts the fork server and the workers now
-    except Exception:  # noqa: S110 - a pool that cannot start is found out (and replaced) later
-        pass
-    return pool
 
 
 class WorkerPool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import newsreader.refresh as refresh_mod
-import newsreader.sources.feeds as feeds_mod
+import newsreader.sources.pool as pool_mod
 from newsreader.config import Settings
 from newsreader.models import ParsedArticle, ParsedFeed
 from newsreader.query import View
@@ -55,8 +55,8 @@ def _no_processes(*args, **kwargs):
 
 
 def test_make_executor_falls_back_to_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds_mod, "ProcessPoolExecutor", _no_processes)
-    ex = feeds_mod.make_executor(2)
+    monkeypatch.setattr(pool_mod, "ProcessPoolExecutor", _no_processes)
+    ex = pool_mod.make_executor(2)
     try:
         assert isinstance(ex, ThreadPoolExecutor)
     finally:
@@ -65,7 +65,7 @@ def test_make_executor_falls_back_to_threads(monkeypatch: pytest.MonkeyPatch) ->
 
 async def test_refresh_without_process_pool(feeds_session, monkeypatch) -> None:
     session, _ = feeds_session
-    monkeypatch.setattr(feeds_mod, "ProcessPoolExecutor", _no_processes)
+    monkeypatch.setattr(pool_mod, "ProcessPoolExecutor", _no_processes)
     summary = await session.refresh()
     assert summary.failed == 0, summary.failures
     assert summary.ok == FEEDS

@@ -1,0 +1,46 @@
+"""The process pool a refresh parses and stores in (and groups stories in), made cheaply:
+this module imports nothing of newsreader's, so the CLI can start the pool's workers first,
+letting them boot while it imports the rest and opens the session."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+
+# Imported once in the fork server, so every worker starts with the parser and the store loaded
+# (a refresh parses and stores in the pool: refresh.py), and, unless the caller says otherwise,
+# the clustering, which a refresh runs in the same pool (stories/alongside.py).
+PRELOAD_INGEST = ("newsreader.refresh",)
+PRELOAD_ALL = (*PRELOAD_INGEST, "newsreader.stories.alongside", "newsreader.compare")
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_ALL) -> Executor:
+    """A process pool that parses and stores (forkserver: safe to start from a threaded
+    program), its workers started at once (they boot while the first feeds are fetched).
+
+    Where a process pool cannot be made (no working semaphores, no /dev/shm: some sandboxes
+    and containers), a thread pool is returned instead: parsing is then slower but works.
+    """
+    workers = workers or default_workers()
+    ctx: multiprocessing.context.BaseContext
+    try:
+        try:
+            ctx = multiprocessing.get_context("forkserver")
+            # No effect once the fork server runs; a module that fails to import is skipped.
+            ctx.set_forkserver_preload(list(preload))
+        except ValueError:  # pragma: no cover - platforms without forkserver
+            ctx = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    except (OSError, ImportError, NotImplementedError, RuntimeError):
+        return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsreader-parse")
+    try:
+        pool.submit(os.getpid)  # starts the fork server and the workers now
+    except Exception:  # noqa: S110 - a pool that cannot start is found out (and replaced) later
+        pass
+    return pool
