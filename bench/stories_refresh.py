@@ -3,8 +3,9 @@
 A first refresh of N real feeds (the 80 corpus feeds, replicated with unique ids beyond 80,
 served from loopback with 100 ms latency; every item is new) into a fresh store, in process,
 twice in one run: without stories (`refresh_feeds(cluster=False)`, the peer) and with them
-(the default: once every feed is stored, the new articles are grouped in the refresh's process
-pool, and the refresh returns when they are). Rounds alternate the two and the table gives
+(`cluster=True`, what the app's refresh and `newsreader refresh --stories` do: once every feed is
+stored, the new articles are grouped in the refresh's process pool, and the refresh returns when
+they are; plain `newsreader refresh` leaves that to the app or `newsreader stories`). Rounds alternate the two and the table gives
 medians. Counted: the refresh's wall time, grouping included (the overhead is on it), the time
 until every feed was stored (what a reader waits for: the app shows the articles and says the
 refresh is done then) and the grouping after it. Replicas make every article a copy of four

@@ -96,7 +96,8 @@ class StoryUseCases(SessionBase):
         return grouping.summary
 
     def update_stories(self) -> None:
-        """Cluster the articles stored since the last run (a refresh does it by itself)."""
+        """Cluster the articles stored since the last run, in this thread (the app's refresh does it
+        by itself; `newsreader refresh` leaves it to the app or to `newsreader stories`)."""
         from newsreader import stories
 
         stories.update(self.store, preferred=self.settings.preferred_sources)

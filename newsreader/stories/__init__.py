@@ -1,7 +1,8 @@
 """Stories: the same event reported by several feeds, grouped, with its original and copies.
 
-No Textual here. `update(store)` clusters the articles stored since the last run (a refresh
-does it once its feeds are stored, in its process pool: alongside.py); the rest reads stories
+No Textual here. `update(store)` clusters the articles stored since the last run (the app's
+refresh does it once its feeds are stored, in its process pool: alongside.py; what
+`newsreader refresh` stored waits for the app or `newsreader stories`); the rest reads stories
 and records the user's overrides. Reading (api.py) loads no numpy: the app's feed pane and
 lists use it at startup; the clustering (`update`, `Params`) is imported on first use.
 """
