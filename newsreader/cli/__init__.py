@@ -122,7 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         if args.executor is not None:
-            args.executor.shutdown(wait=False, cancel_futures=True)
+            # Waiting costs nothing once the refresh ran (idle workers exit at once); when the
+            # command failed first (no store, a bad config), it lets the workers finish
+            # starting: shutting down a pool still starting without waiting makes Python's
+            # exit hook write to its closed pipe (a traceback on stderr).
+            args.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_tui() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from newsreader.session.base import SessionBase
@@ -90,9 +91,13 @@ class StoryUseCases(SessionBase):
         grouping = Alongside(self.store, self.settings.preferred_sources, executor)
         try:
             await grouping.finish()
-        finally:
+        except BaseException:  # cancelled (the app quits): what runs in the pool is dropped
             grouping.close()
             executor.shutdown(wait=False, cancel_futures=True)
+            raise
+        # Joined, in a thread: a pool shut down without waiting can race Python's exit hook
+        # into writing to its closed pipe (a traceback on stderr at exit).
+        await asyncio.to_thread(executor.shutdown, True)
         return grouping.summary
 
     def update_stories(self) -> None:

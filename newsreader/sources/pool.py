@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -18,6 +19,13 @@ PRELOAD_ALL = (*PRELOAD_INGEST, "newsreader.stories.alongside", "newsreader.comp
 
 def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
+
+
+def _worker_start() -> None:
+    """Ctrl-C is the main process's to handle: it stops the run and shuts the pool down, and
+    the workers finish the batch in hand (a worker interrupted mid-batch would send its
+    KeyboardInterrupt back as a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_ALL) -> Executor:
@@ -36,7 +44,7 @@ def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_A
             ctx.set_forkserver_preload(list(preload))
         except ValueError:  # pragma: no cover - platforms without forkserver
             ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start)
     except (OSError, ImportError, NotImplementedError, RuntimeError):
         return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsreader-parse")
     try:

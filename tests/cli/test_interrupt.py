@@ -1,0 +1,66 @@
+"""Ctrl-C during `newsreader refresh`: the terminal sends SIGINT to the whole process group
+(the command and its parse/store workers); the command stops with exit 130 and prints no
+traceback, what was stored is kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import support.cli as cli
+from support.server import LocalServer
+
+
+def _rss(k: int, items: int) -> str:
+    entries = "".join(
+        f"<item><title>Headline {k} {n}</title><link>https://outlet{k}.example/{n}</link>"
+        f"<description>Line {n}.</description></item>"
+        for n in range(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet {k}</title>{entries}</channel></rss>'
+
+
+def test_ctrl_c_stops_a_refresh_without_a_traceback(tmp_path: Path) -> None:
+    fast, slow = LocalServer().start(), LocalServer(latency=30.0).start()
+    try:
+        env = cli.make_home(tmp_path)
+        urls = []
+        for k in range(6):
+            body = _rss(k, 30)
+            server = fast if k < 3 else slow  # three stored, three still fetching
+            server.add(f"/f{k}.xml", body, "application/rss+xml")
+            urls.append(server.url(f"/f{k}.xml"))
+        feeds = cli.feeds_toml_path(env)
+        feeds.parent.mkdir(parents=True, exist_ok=True)
+        feeds.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
+        db = Path(env["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
+        proc = subprocess.Popen(
+            [*cli.CLI, "refresh"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # until the fast feeds are stored
+            time.sleep(0.2)
+            try:
+                with sqlite3.connect(db) as conn:
+                    if conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 90:
+                        break
+            except sqlite3.Error:
+                pass
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal does
+        out, err = proc.communicate(timeout=30)
+    finally:
+        fast.stop()
+        slow.stop()
+    assert proc.returncode == 130, err.decode()
+    assert b"Traceback" not in err and b"Traceback" not in out, err.decode()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 90
