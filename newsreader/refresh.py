@@ -24,7 +24,7 @@ from newsreader.query.killfile import Killfile
 from newsreader.sources.feeds import WorkerPool, fetch_feed, parse_message
 from newsreader.sources.fetch import Fetcher, fetch_settings
 from newsreader.sources.parse import parse_feed
-from newsreader.sources.pool import PRELOAD_ALL, PRELOAD_INGEST, make_executor
+from newsreader.sources.pool import PRELOAD_ALL, PRELOAD_INGEST, EarlyPool, make_executor
 from newsreader.store import Store
 from newsreader.store.feeds import SavedFeed
 
@@ -159,6 +159,7 @@ class _Ingest:
         items = [item for item, _ in batch]
         rules = tuple(self.kill.rules) if self.kill is not None else ()
         try:
+            await self.pool.ready()
             if self.pool.in_threads:
                 outcomes, error = await self.pool.run(ingest, self.store, items)
             else:
@@ -226,7 +227,7 @@ async def refresh_feeds(
     store: Store,
     fetcher: Fetcher | None = None,
     settings: Settings | None = None,
-    executor: Executor | None = None,
+    executor: Executor | EarlyPool | None = None,
     feeds_file: Path | None = None,
     on_start: Callable[[str], None] | None = None,
     on_done: Callable[[FeedDone], None] | None = None,
@@ -249,9 +250,10 @@ async def refresh_feeds(
     from newsreader.query import QueryError, killfile
 
     summary = RefreshSummary(total=len(subs))
-    own_executor = executor is None and len(subs) > 1
-    if own_executor:  # first: its workers boot while the killfile is applied and feeds fetched
-        executor = make_executor(preload=PRELOAD_ALL if cluster else PRELOAD_INGEST)
+    own: Executor | None = None
+    if executor is None and len(subs) > 1:
+        # First: its workers boot while the killfile is applied and feeds fetched.
+        own = executor = make_executor(preload=PRELOAD_ALL if cluster else PRELOAD_INGEST)
     kill: killfile.Killfile | None = None
     check_due = scheduled and not force and any(s.refresh_interval is not None for s in subs)
     try:
@@ -261,8 +263,8 @@ async def refresh_feeds(
             summary.notes.append(f"killfile: {exc}")
         last = await asyncio.to_thread(store.last_attempts) if check_due else {}
     except BaseException:  # the store failed: the workers just started go too
-        if own_executor and executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        if own is not None:
+            own.shutdown(wait=False, cancel_futures=True)
         raise
     now = time.time()
     own_fetcher = fetcher is None
@@ -275,10 +277,6 @@ async def refresh_feeds(
     started = time.monotonic()
     ingest = _Ingest(store, pool, kill)
     stories = None
-    if cluster:
-        from newsreader.stories.alongside import Alongside
-
-        stories = Alongside(store, settings.preferred_sources, executor)
 
     async def run(sub: Subscription) -> None:
         async with in_flight:
@@ -326,7 +324,10 @@ async def refresh_feeds(
         summary.elapsed = time.monotonic() - started
         if on_stored:
             on_stored(summary)
-        if stories is not None:  # then the new articles join their stories
+        if cluster:  # then the new articles join their stories
+            from newsreader.stories.alongside import Alongside
+
+            stories = Alongside(store, settings.preferred_sources, await pool.ready())
             await stories.finish()
             summary.stories_wait = time.monotonic() - started - summary.elapsed
             summary.stories_busy = stories.busy
@@ -337,6 +338,6 @@ async def refresh_feeds(
             await fetcher.aclose()
         ingest.close()
         pool.shutdown()
-        if own_executor and executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        if own is not None:
+            own.shutdown(wait=False, cancel_futures=True)
     return summary

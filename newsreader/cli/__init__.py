@@ -103,9 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "refresh" and len(args.feeds) != 1:
             # The workers that parse and store boot (a fresh interpreter importing the parser
             # and the store) while this process imports the rest and opens the session.
-            from newsreader.sources.pool import PRELOAD_ALL, PRELOAD_INGEST, make_executor
+            from newsreader.sources.pool import PRELOAD_ALL, PRELOAD_INGEST, EarlyPool
 
-            args.executor = make_executor(preload=PRELOAD_ALL if args.stories else PRELOAD_INGEST)
+            args.executor = EarlyPool(PRELOAD_ALL if args.stories else PRELOAD_INGEST)
         from newsreader.cli import commands
 
         handler = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
@@ -121,12 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        if args.executor is not None:
-            # Waiting costs nothing once the refresh ran (idle workers exit at once); when the
-            # command failed first (no store, a bad config), it lets the workers finish
-            # starting: shutting down a pool still starting without waiting makes Python's
-            # exit hook write to its closed pipe (a traceback on stderr).
-            args.executor.shutdown(wait=True, cancel_futures=True)
+        if args.executor is not None:  # (waits: idle workers exit at once)
+            args.executor.shutdown()
 
 
 def _run_tui() -> int:

@@ -15,6 +15,7 @@ from newsreader.session.base import AddError, SessionBase
 
 if TYPE_CHECKING:
     from newsreader.models import FeedDone, RefreshSummary
+    from newsreader.sources.pool import EarlyPool
 
 
 @dataclass(slots=True)
@@ -150,7 +151,7 @@ class FeedUseCases(SessionBase):
         on_start: Callable[[str], None] | None = None,
         on_done: Callable[[FeedDone], None] | None = None,
         on_stored: Callable[[RefreshSummary], None] | None = None,
-        executor: Executor | None = None,
+        executor: Executor | EarlyPool | None = None,
         force: bool = False,
         stories: bool = True,
     ) -> RefreshSummary:

@@ -20,7 +20,7 @@ from newsreader.config import resolve_location
 from newsreader.models import Subscription
 from newsreader.sources.fetch import Fetcher
 from newsreader.sources.parse import ParseError
-from newsreader.sources.pool import default_workers
+from newsreader.sources.pool import EarlyPool, default_workers
 
 T = TypeVar("T")
 
@@ -50,19 +50,34 @@ class WorkerPool:
     in the event loop's default thread pool.
     """
 
-    def __init__(self, executor: Executor | None) -> None:
-        self.executor = executor
+    def __init__(self, executor: Executor | EarlyPool | None) -> None:
+        self.executor: Executor | None = None
+        self.early: EarlyPool | None = None
+        if isinstance(executor, EarlyPool):  # resolved on first use: fetching need not wait
+            self.early = executor
+        else:
+            self.executor = executor
         self.fallback: ThreadPoolExecutor | None = None
 
     @property
     def workers(self) -> int:
+        if self.early is not None:
+            return self.early.workers
         if self.executor is None:
             return 1
         return int(getattr(self.executor, "_max_workers", 0) or default_workers())
 
+    async def ready(self) -> Executor | None:
+        """The executor, once an early pool has started (the first call waits for it)."""
+        if self.early is not None:
+            early, self.early = self.early, None
+            self.executor = await asyncio.to_thread(early.get)
+        return self.executor
+
     @property
     def in_threads(self) -> bool:
-        """Whether calls run in this process (an executor of unknown kind counts as not)."""
+        """Whether calls run in this process (an executor of unknown kind counts as not);
+        asked after `ready()`."""
         return (
             self.executor is None
             or self.fallback is not None
@@ -77,6 +92,7 @@ class WorkerPool:
         return self.fallback
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        await self.ready()
         if self.executor is None:
             return await asyncio.to_thread(fn, *args)
         loop = asyncio.get_running_loop()

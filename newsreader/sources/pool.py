@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -52,3 +53,35 @@ def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_A
     except Exception:  # noqa: S110 - a pool that cannot start is found out (and replaced) later
         pass
     return pool
+
+
+class EarlyPool:
+    """`make_executor` in a thread of its own: starting the workers waits for the fork server
+    to import its preload modules (~0.3 s), and only that thread waits, so the caller goes on
+    importing and opening its store meanwhile. `get()` waits for the pool; `shutdown()` waits
+    for it and for its workers (a pool shut down while still starting can make Python's exit
+    hook write to its closed pipe)."""
+
+    def __init__(self, preload: Sequence[str] = PRELOAD_ALL) -> None:
+        self.workers = default_workers()  # what the pool will have
+        self._pool: Executor | None = None
+        self._ready = threading.Event()
+        threading.Thread(
+            target=self._start, args=(preload,), name="newsreader-pool-start", daemon=True
+        ).start()
+
+    def _start(self, preload: Sequence[str]) -> None:
+        try:
+            self._pool = make_executor(self.workers, preload=preload)
+        finally:
+            self._ready.set()
+
+    def get(self) -> Executor | None:
+        """The pool (None if it could not be made: the caller makes its own)."""
+        self._ready.wait()
+        return self._pool
+
+    def shutdown(self) -> None:
+        pool = self.get()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

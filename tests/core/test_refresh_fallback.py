@@ -257,3 +257,22 @@ async def test_ingest_sends_nothing_for_a_cancelled_feed(tmp_path: Path) -> None
         )
     }
     assert stored == {urls[0], urls[2]}
+
+
+@pytest.mark.parametrize("processes", [True, False])
+async def test_refresh_with_an_early_pool(feeds_session, monkeypatch, processes: bool) -> None:
+    """A pool started before the refresh (the CLI's) is used once it is up, processes or,
+    where they cannot start, threads; the refresh leaves shutting it down to its owner."""
+    session, _ = feeds_session
+    if not processes:
+        monkeypatch.setattr(pool_mod, "ProcessPoolExecutor", _no_processes)
+    early = pool_mod.EarlyPool(pool_mod.PRELOAD_INGEST)
+    try:
+        summary = await session.refresh(executor=early)
+        assert summary.failed == 0, summary.failures
+        assert summary.new_articles == FEEDS * ITEMS
+        pool = early.get()
+        assert isinstance(pool, ThreadPoolExecutor) != processes
+        assert pool.submit(int, "7").result() == 7  # still up
+    finally:
+        early.shutdown()
