@@ -245,7 +245,9 @@ async def refresh_feeds(
     `elapsed` is the refresh's time) and the new articles join their stories (`cluster`;
     stories/alongside.py) in the same process pool: clustering while feeds were still being
     parsed slowed the articles' arrival on two cores and cost more in all (400 feeds: 6.3 s
-    against 5.7 s, the articles then stored after 2.9 s); `stories_wait` is its time."""
+    against 5.7 s, the articles then stored after 2.9 s); `stories_wait` is its time.
+    `executor` is the caller's (kept up) or, when None, one made and shut down here; an
+    `EarlyPool` still starting is waited for at the first body to parse, not before fetching."""
     settings = settings or Settings()
     from newsreader.query import QueryError, killfile
 

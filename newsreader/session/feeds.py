@@ -160,8 +160,9 @@ class FeedUseCases(SessionBase):
         feed is stored, before the new articles are grouped into stories (the `stories`
         setting; `stories=False` leaves them to a later `group_stories`, as the CLI does).
 
-        `executor` parses large feeds; by default a process pool is made for the run (a thread
-        pool where processes cannot start). A caller's executor is used as is and not shut down.
+        `executor` parses and stores; by default a process pool is made for the run (a thread
+        pool where processes cannot start). A caller's executor is used as is and not shut
+        down; an `EarlyPool` (the CLI starts one first) is waited for only when first needed.
         """
         from newsreader.refresh import refresh_feeds
 
