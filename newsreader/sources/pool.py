@@ -55,6 +55,23 @@ def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_A
     return pool
 
 
+def _start_fork_server(preload: Sequence[str]) -> None:
+    """Start the fork server with Ctrl-C ignored, which it inherits through exec: until it has
+    imported its preload modules, it would die of a KeyboardInterrupt with a traceback (it
+    ignores SIGINT only after them). Only the main thread can change a signal's handler."""
+    try:
+        from multiprocessing import forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()  # fork and exec; it does not wait for the imports
+        finally:
+            signal.signal(signal.SIGINT, old)
+    except (ValueError, OSError, ImportError):  # no fork server here: make_executor falls back
+        pass
+
+
 class EarlyPool:
     """`make_executor` in a thread of its own: starting the workers waits for the fork server
     to import its preload modules (~0.3 s), and only that thread waits, so the caller goes on
@@ -66,6 +83,8 @@ class EarlyPool:
         self.workers = default_workers()  # what the pool will have
         self._pool: Executor | None = None
         self._ready = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            _start_fork_server(preload)
         threading.Thread(
             target=self._start, args=(preload,), name="newsreader-pool-start", daemon=True
         ).start()

@@ -64,3 +64,48 @@ def test_ctrl_c_stops_a_refresh_without_a_traceback(tmp_path: Path) -> None:
     assert b"Traceback" not in err and b"Traceback" not in out, err.decode()
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 90
+
+
+def _fork_server_of(pid: int) -> bool:
+    """Whether `pid` has started its fork server (a child running multiprocessing's)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid and b"multiprocessing.forkserver" in cmdline:
+            return True
+    return False
+
+
+def test_ctrl_c_while_the_workers_start_is_quiet_too(tmp_path: Path) -> None:
+    """The fork server ignores SIGINT only once it has imported the parser and the store; it is
+    started with SIGINT ignored, so Ctrl-C at once leaves no traceback either."""
+    slow = LocalServer(latency=30.0).start()
+    try:
+        env = cli.make_home(tmp_path)
+        urls = [slow.add(f"/f{k}.xml", _rss(k, 3), "application/rss+xml") for k in range(4)]
+        feeds = cli.feeds_toml_path(env)
+        feeds.parent.mkdir(parents=True, exist_ok=True)
+        feeds.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
+        proc = subprocess.Popen(
+            [*cli.CLI, "refresh"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not _fork_server_of(proc.pid):
+            time.sleep(0.005)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        slow.stop()
+    assert proc.returncode == 130, err.decode()
+    assert b"Traceback" not in err and b"Traceback" not in out, err.decode()
