@@ -24,6 +24,18 @@ def _rss(k: int, items: int) -> str:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet {k}</title>{entries}</channel></rss>'
 
 
+def _refresh(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """`newsreader refresh` in a process group of its own, as a terminal's foreground job."""
+    return subprocess.Popen(
+        [*cli.CLI, "refresh"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+
+
 def test_ctrl_c_stops_a_refresh_without_a_traceback(tmp_path: Path) -> None:
     fast, slow = LocalServer().start(), LocalServer(latency=30.0).start()
     try:
@@ -38,14 +50,7 @@ def test_ctrl_c_stops_a_refresh_without_a_traceback(tmp_path: Path) -> None:
         feeds.parent.mkdir(parents=True, exist_ok=True)
         feeds.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
         db = Path(env["XDG_DATA_HOME"]) / "newsreader" / "newsreader.db"
-        proc = subprocess.Popen(
-            [*cli.CLI, "refresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
+        proc = _refresh(env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # until the fast feeds are stored
             time.sleep(0.2)
@@ -92,14 +97,7 @@ def test_ctrl_c_while_the_workers_start_is_quiet_too(tmp_path: Path) -> None:
         feeds = cli.feeds_toml_path(env)
         feeds.parent.mkdir(parents=True, exist_ok=True)
         feeds.write_text("".join(f'[[feed]]\nurl = "{u}"\n\n' for u in urls), encoding="utf-8")
-        proc = subprocess.Popen(
-            [*cli.CLI, "refresh"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
+        proc = _refresh(env)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not _fork_server_of(proc.pid):
             time.sleep(0.005)
