@@ -57,6 +57,7 @@ class WorkerPool:
             self.early = executor
         else:
             self.executor = executor
+        self._starting: asyncio.Future[Executor | None] | None = None
         self.fallback: ThreadPoolExecutor | None = None
 
     @property
@@ -68,10 +69,14 @@ class WorkerPool:
         return int(getattr(self.executor, "_max_workers", 0) or default_workers())
 
     async def ready(self) -> Executor | None:
-        """The executor, once an early pool has started (the first call waits for it)."""
+        """The executor, once an early pool has started: every call made meanwhile waits for
+        the same start (one cancelled waiter does not cancel it for the others)."""
         if self.early is not None:
-            early, self.early = self.early, None
-            self.executor = await asyncio.to_thread(early.get)
+            if self._starting is None:
+                self._starting = asyncio.ensure_future(asyncio.to_thread(self.early.get))
+            executor = await asyncio.shield(self._starting)
+            if self.early is not None:
+                self.executor, self.early = executor, None
         return self.executor
 
     @property

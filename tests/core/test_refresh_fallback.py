@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -274,5 +276,22 @@ async def test_refresh_with_an_early_pool(feeds_session, monkeypatch, processes:
         pool = early.get()
         assert isinstance(pool, ThreadPoolExecutor) != processes
         assert pool.submit(int, "7").result() == 7  # still up
+    finally:
+        early.shutdown()
+
+
+async def test_calls_made_while_an_early_pool_starts_all_get_it() -> None:
+    """Two batches at once, before the pool is up: both go to the pool, neither to a thread
+    of this process."""
+    from newsreader.sources.feeds import WorkerPool
+
+    early = pool_mod.EarlyPool(pool_mod.PRELOAD_INGEST)
+    try:
+        pool = WorkerPool(early)
+        first, second = await asyncio.gather(pool.ready(), pool.ready())
+        assert first is second is early.get() is not None
+        assert not pool.in_threads
+        pids = await asyncio.gather(pool.run(os.getpid), pool.run(os.getpid))
+        assert os.getpid() not in pids
     finally:
         early.shutdown()
