@@ -70,13 +70,17 @@ def ingest(
     killfile error, if any."""
     if isinstance(target, Store):
         store, kill = target, None
+        text = store.on_insert is not None
     else:
         store, kill = _worker_store(target, rules)
+        text = kill is not None and kill.needs_text
+    # The articles' plain text is left for the store's readers to derive (store/index.py),
+    # unless the killfile's rules read it as the new rows are stored.
     out: list[Outcome] = [("failed", "")] * len(batch)
     parsed: list[tuple[int, SavedFeed]] = []
     for i, (url, body, at, content_type, etag, last_modified) in enumerate(batch):
         try:
-            feed = parse_feed(body, at, content_type)
+            feed = parse_feed(body, at, content_type, text=text)
         except Exception as exc:  # a parser bug must not end the run
             out[i] = ("failed", parse_message(exc))
             continue

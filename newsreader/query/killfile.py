@@ -60,6 +60,8 @@ class Killfile:
         self.changed = 0  # rows whose hidden flag the last recompute changed
         # a rule on text reads the full-text index: new rows are indexed as they are stored
         self.needs_index = bool(self.compiled is not None and self.compiled.fts)
+        # ... or their text: it is derived as they are stored (a refresh leaves it for later)
+        self.needs_text = bool(self.compiled is not None and self.compiled.needs_ready)
 
     def _matches(self, floor: int = 0) -> tuple[str, list[object]]:
         assert self.compiled is not None
@@ -111,7 +113,7 @@ def apply(store: Store, rules: Sequence[str]) -> Killfile:
     store.index_on_save = kf.needs_index
     row = store.conn.execute("SELECT value FROM meta WHERE key = ?", (_META_KEY,)).fetchone()
     if (row[0] if row else None) != kf.digest and (kf.rules or row is not None):
-        if kf.needs_index:
+        if kf.needs_text:
             store.fts_ready()
         with store.transaction() as conn:
             kf.changed = kf.recompute(conn)

@@ -88,7 +88,7 @@ def matching_ids(
 ) -> list[int]:
     """Ids of the visible articles matching `query`, newest first."""
     c = compiled(query)
-    if c.fts:
+    if c.needs_ready:
         store.fts_ready()
     sql = f"SELECT a.id {FROM} WHERE {VISIBLE} AND ({choose(store.conn, c)})"
     if unread_only:
@@ -104,7 +104,7 @@ def matching_ids(
 def count(store: Store, query: str | Compiled, *, now: float | None = None) -> tuple[int, int]:
     """(total, unread) of the visible articles matching `query`."""
     c = compiled(query)
-    if c.fts:
+    if c.needs_ready:
         store.fts_ready()
     test = choose(store.conn, c)
     sql = f"SELECT count(*), coalesce(sum(a.read = 0), 0) {FROM} WHERE {VISIBLE} AND ({test})"

@@ -30,7 +30,7 @@ from newsreader.models import Enclosure, ParsedArticle, ParsedFeed
 from newsreader.sources.fastparse import Unsupported, parse_common
 from newsreader.text.safetext import clean, clean_block
 from newsreader.text.sanitize import (
-    MAX_HTML,
+    article_text,
     html_to_text,
     keep_html,
     looks_like_html,
@@ -126,11 +126,13 @@ def _cap_guid(guid: str) -> str:
     return guid if len(guid) <= 512 else _guid(guid)
 
 
-def _title(raw: str | None, is_html: bool, fallback_text: str) -> str:
-    text = html_to_text(raw) if raw and (is_html or looks_like_html(raw)) else (raw or "")
-    title = clean(text, 500)
+def _title(raw: str | None, is_html: bool, text: str, content_html: str) -> str:
+    """The entry's title; without one, the start of its text (`text`, or derived from
+    `content_html` when the caller left it for later)."""
+    plain = html_to_text(raw) if raw and (is_html or looks_like_html(raw)) else (raw or "")
+    title = clean(plain, 500)
     if not title:
-        title = clean(fallback_text, 80) or "(untitled)"
+        title = clean(text or article_text(content_html), 80) or "(untitled)"
     return title
 
 
@@ -180,7 +182,9 @@ def _register_dates() -> None:
         _dates_registered = True
 
 
-def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedArticle:
+def _entry(
+    e: Any, base: str, now: datetime, feed_author: str | None, text_now: bool = True
+) -> ParsedArticle:
     ebase = base
     contents = [c for c in e.get("content") or [] if (c.get("value") or "").strip()]
     best = None  # the longest non-empty content (atp.rss has 65 empty content:encoded)
@@ -203,18 +207,18 @@ def _entry(e: Any, base: str, now: datetime, feed_author: str | None) -> ParsedA
         content_html = text_to_html(raw)
     # A summary beside full content is never shown (the store keeps the content).
     summary_html = ""
-    text = html_to_text(content_html)[:MAX_HTML]
+    text = article_text(content_html) if text_now else ""  # else: the store derives it
     link = _http(e.get("link"), ebase)
     published = _when(dict.get(e, "published_parsed"), now)  # dict.get: no feedparser
     updated = _when(dict.get(e, "updated_parsed"), now)  # fallback mapping and warning
     tdetail = e.get("title_detail") or {}
-    title = _title(e.get("title"), "html" in (tdetail.get("type") or ""), text)
+    title = _title(e.get("title"), "html" in (tdetail.get("type") or ""), text, content_html)
     # An id made only of characters clean() removes (a BOM, controls) counts as no id.
     guid = (
         clean(e.get("id"), None)
         or clean(e.get("guid"), None)
         or link
-        or _guid(title, published, text[:500])
+        or _guid(title, published, (text or article_text(content_html))[:500])
     )
     author = clean(e.get("author"), 200) or feed_author
     enclosures: list[Enclosure] = []
@@ -279,7 +283,7 @@ def _feedparser(body: bytes, content_type: str | None) -> Any:
         ) from exc
 
 
-def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+def _parse_xml(body: bytes, url: str, content_type: str | None, text: bool) -> ParsedFeed:
     if body[:1] in b" \t\r\n":  # whitespace before <?xml makes XML parsers give up
         body = body.lstrip(b" \t\r\n")
     body = strip_doctype(body)
@@ -305,7 +309,7 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     # Without an http(s) document URL (a local file), relative links resolve against the site.
     base = url if _http(url, None) else (link or url)
     feed_author = clean(feed.get("author"), 200) or None
-    articles = [_entry(e, base, now, feed_author) for e in entries[: MAX_ITEMS + 100]]
+    articles = [_entry(e, base, now, feed_author, text) for e in entries[: MAX_ITEMS + 100]]
     version = str(d.get("version") or "")
     kind = "atom" if version.startswith("atom") else "rdf" if version in RDF else "rss"
     return _finish(articles, feed.get("title"), link, warn, kind)
@@ -314,7 +318,7 @@ def _parse_xml(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
 # ----------------------------------------------------------------------------- JSON Feed
 
 
-def _parse_json(body: bytes, url: str) -> ParsedFeed:
+def _parse_json(body: bytes, url: str, text_now: bool) -> ParsedFeed:
     import json
 
     try:
@@ -341,12 +345,16 @@ def _parse_json(body: bytes, url: str) -> ParsedFeed:
         summary = _s(item.get("summary"))
         if not content_html and summary:
             content_html = text_to_html(summary)
-        text = html_to_text(content_html)[:MAX_HTML]
+        text = article_text(content_html) if text_now else ""  # else: the store derives it
         link = _http(_s(item.get("url")) or _s(item.get("external_url")), base)
         published = _when(_s(item.get("date_published")) or None, now)
         updated = _when(_s(item.get("date_modified")) or None, now)
-        title = _title(_s(item.get("title")), False, text)
-        guid = clean(_s(item.get("id")), None) or link or _guid(title, published, text[:500])
+        title = _title(_s(item.get("title")), False, text, content_html)
+        guid = (
+            clean(_s(item.get("id")), None)
+            or link
+            or _guid(title, published, (text or article_text(content_html))[:500])
+        )
         enclosures: list[Enclosure] = []
         for att in item.get("attachments") or []:
             href = _http(_s(att.get("url")), base) if isinstance(att, dict) else None
@@ -436,8 +444,14 @@ def sniff(body: bytes, url: str, content_type: str | None) -> str:
     return "xml"
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Parse a fetched body; raises ParseError when it is no feed at all."""
+def parse_feed(
+    body: bytes, url: str, content_type: str | None = None, *, text: bool = True
+) -> ParsedFeed:
+    """Parse a fetched body; raises ParseError when it is no feed at all.
+
+    With `text=False` the articles' plain text is left empty for the store to derive from
+    their HTML when something reads it (a refresh: most stored articles are never searched,
+    grouped or read, and the conversion was half of the parsing CPU; `store/index.py`)."""
     if body[:2] == b"\x1f\x8b":
         body = _gunzip(body)
     if not body.strip():
@@ -445,10 +459,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     kind = sniff(body, url, content_type)
     if kind == "json":
         try:
-            return _parse_json(body, url)
+            return _parse_json(body, url, text)
         except ParseError:
             if body.lstrip()[:1] != b"<":
                 raise
     if kind == "text":
         return parse_text_article(body, url)
-    return _parse_xml(body, url, content_type)
+    return _parse_xml(body, url, content_type, text)

@@ -58,16 +58,21 @@ def make_executor(workers: int | None = None, preload: Sequence[str] = PRELOAD_A
 def _start_fork_server(preload: Sequence[str]) -> None:
     """Start the fork server with Ctrl-C ignored, which it inherits through exec: until it has
     imported its preload modules, it would die of a KeyboardInterrupt with a traceback (it
-    ignores SIGINT only after them). Only the main thread can change a signal's handler."""
+    ignores SIGINT only after them). Only the main thread can change a signal's handler.
+    SIGINT is blocked here meanwhile (a blocked signal is kept pending, not discarded, even
+    while ignored): a Ctrl-C pressed in that moment reaches this process once its handler is
+    back, instead of being lost."""
     try:
         from multiprocessing import forkserver
 
         multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         old = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             forkserver.ensure_running()  # fork and exec; it does not wait for the imports
         finally:
             signal.signal(signal.SIGINT, old)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     except (ValueError, OSError, ImportError):  # no fork server here: make_executor falls back
         pass
 

@@ -11,7 +11,7 @@ from newsreader.models import Article, ArticleRow, Enclosure
 from newsreader.query.view import View, view_order, view_where
 from newsreader.store.db import chunks, to_dt
 from newsreader.store.index import FullText
-from newsreader.text.sanitize import shown_html
+from newsreader.text.sanitize import shown_html, stored_text
 
 ALL = View()  # the default view: every subscribed article
 ROW_COLS = (
@@ -173,7 +173,7 @@ def _article(r: Any) -> Article:
         read=bool(r[9]),
         starred=bool(r[10]),
         content_html=shown_html(r[11], r[15]) if r[11] else "",
-        text=r[12],
+        text=stored_text(r[12], r[11]),
         full_text=r[13],
         enclosures=enclosures,
     )

@@ -14,6 +14,7 @@ from newsreader.models import FeedRow, ParsedArticle, ParsedFeed, Subscription
 from newsreader.store.db import to_dt, to_ts
 from newsreader.store.index import FullText, clamp, index_above
 from newsreader.text.safetext import clean
+from newsreader.text.sanitize import stored_text
 
 SavedFeed = tuple[str, ParsedFeed, str | None, str | None]  # url, parsed, etag, last_modified
 PRUNE_CHUNK = 2000  # articles dropped per transaction by `prune`
@@ -260,11 +261,13 @@ def _save_rows(
             )  # fmt: skip
             known[a.guid] = h
         elif known[a.guid] != h:
+            # An indexed row's text must be whole (its trigger re-indexes it): derived now.
+            text = stored_text(a.text, content)
             changed_rows.append(
-                (a.title, a.link, a.author, to_ts(a.updated), content, a.html_base, a.text,
+                (a.title, a.link, a.author, to_ts(a.updated), content, a.html_base, text,
                  enc, h, fid, a.guid)
             )  # fmt: skip
-    if new_rows:  # indexed for search later (store/index.py)
+    if new_rows:  # indexed for search later, their text derived then (store/index.py)
         conn.executemany(
             "INSERT INTO articles(feed_id, guid, title, link, author, published, updated, "
             "fetched, content_html, html_base, text, enclosures, content_hash) "

@@ -17,6 +17,7 @@ import numpy as np
 from newsreader.stories.decide import Params
 from newsreader.stories.item import Item
 from newsreader.stories.minhash import jaccard
+from newsreader.text.sanitize import stored_text
 
 
 def short_copy(a: Item, b: Item) -> bool:
@@ -95,9 +96,9 @@ class CopyJudge:
         from newsreader.compare import compare, document_from_text
 
         rows = {
-            r[0]: r[1:]
-            for r in self.conn.execute(
-                "SELECT id, title, text, author FROM articles WHERE id IN (?, ?)",
+            i: (title, stored_text(text, html), author)
+            for i, title, text, html, author in self.conn.execute(
+                "SELECT id, title, text, content_html, author FROM articles WHERE id IN (?, ?)",
                 (copy_id, original_id),
             )
         }

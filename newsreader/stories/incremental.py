@@ -37,6 +37,7 @@ from newsreader.stories.roles import refresh_stories
 from newsreader.stories.twins import find_twins
 from newsreader.stories.vectors import Vec, Weights, cosines
 from newsreader.text.safetext import clean
+from newsreader.text.sanitize import stored_text
 
 if TYPE_CHECKING:
     from newsreader.store import Store
@@ -78,12 +79,16 @@ def pending(conn: sqlite3.Connection) -> int:
 def pending_rows(
     conn: sqlite3.Connection, after: int, upto: int | None = None, limit: int = CHUNK
 ) -> list[ArticleRow]:
-    """Stored articles with ids in (after, upto], oldest id first."""
-    return conn.execute(
-        "SELECT id, feed_id, title, text, author, published FROM articles "
-        "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
-        (after, upto if upto is not None else 2**62, limit),
-    ).fetchall()
+    """Stored articles with ids in (after, upto], oldest id first (their text derived here
+    when the refresh left it for later: store/index.py)."""
+    return [
+        (i, fid, title, stored_text(text, html), author, published)
+        for i, fid, title, text, html, author, published in conn.execute(
+            "SELECT id, feed_id, title, text, content_html, author, published FROM articles "
+            "WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+            (after, upto if upto is not None else 2**62, limit),
+        )
+    ]
 
 
 def done_id(conn: sqlite3.Connection) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newsreader.text.safetext import clean, fold
+from newsreader.text.sanitize import stored_text
 
 
 @dataclass(slots=True)
@@ -162,9 +163,10 @@ def refresh_stories(
 
     def resolve(m: Member) -> bool:
         row = conn.execute(
-            "SELECT title, substr(text, 1, ?) FROM articles WHERE id = ?", (BYLINE_CHARS, m.id)
+            "SELECT title, substr(text, 1, ?), content_html FROM articles WHERE id = ?",
+            (BYLINE_CHARS, m.id),
         ).fetchone()
-        yes = bool(row) and find_byline(row[0], row[1])
+        yes = bool(row) and find_byline(row[0], stored_text(row[1], row[2])[:BYLINE_CHARS])
         found.append((1 if yes else -1, m.id))
         return yes
 

@@ -180,3 +180,16 @@ def html_to_text(fragment: str) -> str:
     text = _collapse_spaces(clean_block(text))
     text = text.replace(" \n", "\n").replace("\n ", "\n")  # spaces are single by now
     return _BLANKS.sub("\n\n", text).strip()
+
+
+def article_text(content_html: str) -> str:
+    """An article's plain text as the store keeps it: `html_to_text` of its HTML, capped. A
+    refresh leaves it for later (`store/index.py`): the store's readers derive it from
+    `content_html` when it is empty."""
+    return html_to_text(content_html)[:MAX_HTML] if content_html else ""
+
+
+def stored_text(text: str | None, content_html: str | None) -> str:
+    """An article's plain text from its row: `text`, or derived from its HTML when the refresh
+    that stored it left that for later."""
+    return text or article_text(content_html or "")

@@ -168,11 +168,11 @@ async def test_fetching_runs_only_a_bounded_way_ahead_of_parsing(tmp_path, monke
 
     real_parse = refresh_mod.parse_feed
 
-    def slow_parse(*args):
+    def slow_parse(*args, **kwargs):
         import time
 
         time.sleep(0.005)
-        return real_parse(*args)
+        return real_parse(*args, **kwargs)
 
     monkeypatch.setattr(refresh_mod, "parse_feed", slow_parse)
     store = Store(tmp_path / "db.sqlite")
