@@ -198,11 +198,14 @@ async def refresh_one(
     ingest: _Ingest,
     feeds_file: Path | None = None,
     force: bool = False,
+    validators: tuple[str | None, str | None, float | None] | None = None,
 ) -> FeedDone:
-    """Update one feed from its source and record the outcome in the store."""
+    """Update one feed from its source and record the outcome in the store (`validators`:
+    its stored etag, last_modified and retry_after, when the caller read them already)."""
     started = time.monotonic()
     url = sub.url
-    validators = await asyncio.to_thread(store.validators, url)
+    if validators is None:
+        validators = await asyncio.to_thread(store.validators, url)
     up = await fetch_feed(
         sub, fetcher=fetcher, validators=validators, feeds_file=feeds_file, force=force
     )
@@ -268,6 +271,7 @@ async def refresh_feeds(
         except QueryError as exc:
             summary.notes.append(f"killfile: {exc}")
         last = await asyncio.to_thread(store.last_attempts) if check_due else {}
+        known = await asyncio.to_thread(store.all_validators)
     except BaseException:  # the store failed: the workers just started go too
         if own is not None:
             own.shutdown(wait=False, cancel_futures=True)
@@ -305,6 +309,7 @@ async def refresh_feeds(
                 ingest=ingest,
                 feeds_file=feeds_file,
                 force=force,
+                validators=known.get(sub.url, (None, None, None)),
             )
         except Exception as exc:  # store failure etc.: report it, keep going
             ev = FeedDone(sub.url, "error", message=f"{type(exc).__name__}: {exc}"[:300])

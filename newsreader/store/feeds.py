@@ -103,6 +103,17 @@ class FeedWrites(FullText):
             self.conn.execute("SELECT url, last_attempt FROM feeds WHERE last_attempt IS NOT NULL")
         )
 
+    def all_validators(self) -> dict[str, tuple[str | None, str | None, float | None]]:
+        """Feed URL -> `validators(url)` for every stored feed that has any (one query for a
+        whole refresh instead of one per feed)."""
+        return {
+            url: (etag, modified, retry)
+            for url, etag, modified, retry in self.conn.execute(
+                "SELECT url, etag, last_modified, retry_after FROM feeds "
+                "WHERE etag IS NOT NULL OR last_modified IS NOT NULL OR retry_after IS NOT NULL"
+            )
+        }
+
     def validators(self, url: str) -> tuple[str | None, str | None, float | None]:
         """(etag, last_modified, retry_after epoch) for a feed."""
         row = self.conn.execute(
