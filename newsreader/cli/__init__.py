@@ -119,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsreader: {clean(what, max_len=1000)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        if args.command == "refresh":  # every feed is stored whole or not at all
+            print("newsreader: interrupted; the feeds stored so far are kept", file=sys.stderr)
         return 130
     finally:
         if args.executor is not None:  # (waits: idle workers exit at once)

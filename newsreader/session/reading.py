@@ -39,6 +39,10 @@ class Reading(SessionBase):
         """The ids a view lists, in its order (the first `limit` of them)."""
         return self.store.article_ids(view, limit)
 
+    def view_ids(self, view: View, limit: int | None = None) -> Sequence[int]:
+        """`article_ids` compactly, for a list widget to hold (an array of 8-byte ints)."""
+        return self.store.article_id_array(view, limit)
+
     def rows(self, ids: Sequence[int]) -> list[ArticleRow]:
         """List rows for `ids`, in that order (a list widget's row source)."""
         return self.store.rows_by_ids(ids)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from newsreader.models import Article, ArticleRow, Enclosure
@@ -46,6 +48,20 @@ class ArticleQueries(FullText):
             return [r[0] for r in self.conn.execute(sql, params)]
         except sqlite3.OperationalError:
             return []
+
+    def article_id_array(self, view: View = ALL, limit: int | None = None) -> array[int]:
+        """`article_ids` as an array of 8-byte ints, what the list widget holds: a list of a
+        million ids takes 36 MB (an int object each) and the garbage collector walks it on
+        every full collection; the array takes 8 MB and is never walked."""
+        if view.kind == "search":  # a search lists a few thousand at most (store/search.py)
+            return array("q", self.article_ids(view, limit))
+        sql, params = self._view_ids_sql(view)
+        if limit is not None:
+            sql, params = sql + " LIMIT ?", [*params, limit]
+        try:
+            return array("q", chain.from_iterable(self.conn.execute(sql, params)))
+        except sqlite3.OperationalError:
+            return array("q")
 
     def rows_by_ids(self, ids: Sequence[int]) -> list[ArticleRow]:
         """List rows for the given ids, in the order given (missing ids skipped)."""

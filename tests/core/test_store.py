@@ -494,3 +494,16 @@ def test_rows_sanitized_before_schema_9_read_back_unchanged(tmp_path: Path) -> N
     art = store.get_article(aid)
     assert art is not None and art.content_html == old_html
     assert 'href="https://ex.org/rel"' in old_html
+
+
+def test_the_list_widget_gets_the_same_ids_compactly(store: Store) -> None:
+    """`article_id_array` is `article_ids` as 8-byte ints (what the app's list holds: a list
+    of a million ids is 36 MB of int objects the garbage collector walks)."""
+    from array import array
+
+    store.save_feed(URL, feed(30))
+    for view in (View("all"), View("feed", feed_id=1), View("search", query="volcanoes")):
+        got = store.article_id_array(view)
+        assert isinstance(got, array) and got.typecode == "q"
+        assert list(got) == store.article_ids(view) and len(got) == 30
+        assert list(store.article_id_array(view, 5)) == store.article_ids(view, 5)

@@ -29,7 +29,7 @@ async def test_startup_shows_all_newest_first(tmp_path: Path) -> None:
         assert isinstance(screen, MainScreen)
         assert screen.view == View("all")
         lst = screen.query_one(ArticleList)
-        assert lst.ids == session.store.article_ids(View("all"))
+        assert list(lst.ids) == session.store.article_ids(View("all"))
         assert len(lst.ids) == 12
         assert app.focused is lst
         assert screen.query_one(FeedPane).current.label == "All"
@@ -155,7 +155,7 @@ async def test_mark_star_and_counts(tmp_path: Path) -> None:
         await pilot.press("j", "j")
         await settle(app, pilot)
         assert screen.view == View("starred")
-        assert lst.ids == [aid]
+        assert list(lst.ids) == [aid]
 
 
 async def test_next_and_previous_unread(tmp_path: Path) -> None:

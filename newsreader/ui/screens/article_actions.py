@@ -7,6 +7,8 @@ writer thread), failures end as notifications (the screen's worker-error backsto
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual import work
 
 from newsreader.query import View
@@ -128,7 +130,7 @@ class ArticleActions(ReaderState):
         if wrapped:
             self.notify("No unread articles below: wrapped to the top", timeout=3)
 
-    async def _first_unread(self, ids: list[int], order: list[int]) -> int | None:
+    async def _first_unread(self, ids: Sequence[int], order: list[int]) -> int | None:
         """The first index of `order` whose article is unread, asked 500 at a time."""
         for k in range(0, len(order), 500):
             chunk = order[k : k + 500]

@@ -56,7 +56,7 @@ class MainScreen(ArticleActions, ReadingTools, FeedActions, StoryActions):
         self._apply_counts(self.session.feeds(), self.all_counts())
         # The first screens of the list at once; on a big store the rest comes from a worker
         # (1,000,000 ids: ~0.4 s), the cursor kept where the user has moved it meanwhile.
-        first = self.session.article_ids(replace(self.view, sort=self.sort), FIRST_IDS)
+        first = self.session.view_ids(replace(self.view, sort=self.sort), FIRST_IDS)
         self._show_ids(self.view, first, None, partial=len(first) == FIRST_IDS)
         if len(first) == FIRST_IDS:
             self.reload_view()

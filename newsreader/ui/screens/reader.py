@@ -10,7 +10,7 @@ worker is a notification (`ShowsWorkerErrors`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
@@ -134,20 +134,20 @@ class ReaderState(ShowsWorkerErrors, Screen[None]):
     async def _load_view(self, view: View, keep: int | None) -> None:
         query = replace(view, sort=self.sort)
         if keep is None:  # a view newly shown: its first screens at once, then the rest
-            first = await self.off_thread(self.session.article_ids, query, FIRST_IDS)
+            first = await self.off_thread(self.session.view_ids, query, FIRST_IDS)
             if view != self.view:
                 return
             self._show_ids(view, first, None, partial=len(first) == FIRST_IDS)
             if len(first) < FIRST_IDS:
                 return
-        ids = await self.off_thread(self.session.article_ids, query)
+        ids = await self.off_thread(self.session.view_ids, query)
         if view != self.view:
             return
         # keep the article under the cursor now (it may have moved meanwhile)
         self._show_ids(view, ids, self.article_list.current_id)
 
     def _show_ids(
-        self, view: View, ids: list[int], keep: int | None, partial: bool = False
+        self, view: View, ids: Sequence[int], keep: int | None, partial: bool = False
     ) -> None:
         lst = self.article_list
         lst.empty_text = _empty_text(view)

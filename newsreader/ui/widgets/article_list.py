@@ -79,14 +79,16 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         self.rows = rows
         self.clock = clock
         self.marks = marks  # {id: (story, sources)}: the "N sources" mark of the rows in view
-        self.ids: list[int] = []
+        self.ids: Sequence[int] = []
         self.partial = False  # ids holds only the first of the view's (the rest is loading)
         self._cache: dict[int, ArticleRow] = {}
         self._sources: dict[int, int] = {}
         self._now: datetime = clock()
 
     # ------------------------------------------------------------------ data
-    def set_ids(self, ids: list[int], keep: int | None = None, *, partial: bool = False) -> None:
+    def set_ids(
+        self, ids: Sequence[int], keep: int | None = None, *, partial: bool = False
+    ) -> None:
         """Show a new id list; keep the cursor on article `keep` (and its screen row).
         `partial`: the list is the first of the view's ids, the rest is being read."""
         old_row = self.cursor - int(self.scroll_y)
@@ -127,7 +129,7 @@ class ArticleList(CursorMoves, ScrollView, can_focus=True):
         if len(self._cache) + len(want) > CACHE_LIMIT:
             self._cache.clear()
             self._sources.clear()
-            want = self.ids[lo:hi]
+            want = list(self.ids[lo:hi])
         if self.marks is not None and want:
             got = self.marks(want)
             self._sources.update((a, n) for a, (_, n) in got.items() if n > 1)
