@@ -1,3 +1,3 @@
-from newsreader.cli import main
+from newsreader.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from newsreader import __version__
 
@@ -125,6 +128,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.executor is not None:  # (waits: idle workers exit at once)
             args.executor.shutdown()
+
+
+def entry() -> NoReturn:
+    """The `newsreader` command: `main`, then an exit that skips tearing the interpreter down.
+
+    Once the command is done nothing is left to save: every write was committed as it was
+    made (a crash at any moment loses nothing committed), the worker pool is shut down, the
+    output is flushed here and the exit handlers run (multiprocessing's release its
+    semaphores). What is skipped is freeing every object and module one by one and closing
+    the SQLite connections, whose last close copies the write-ahead log into the database:
+    ~70 ms of a 2-second refresh here. The log is left for the next process to use (SQLite
+    reads it on open and checkpoints it as it writes)."""
+    rc = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            pass
+    atexit._run_exitfuncs()
+    os._exit(rc)
 
 
 def _run_tui() -> int:
