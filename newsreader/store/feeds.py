@@ -251,7 +251,20 @@ def _save_rows(
 ) -> int:
     """The update decision for one feed: new guids are inserted (and indexed in bulk), known
     guids whose content hash changed are updated, tombstoned guids stay dropped."""
-    known = dict(conn.execute("SELECT guid, content_hash FROM articles WHERE feed_id = ?", (fid,)))
+    # Only the guids the feed lists now are looked up (by the (feed_id, guid) index): reading
+    # every stored article of the feed read its rows from all over a big store (1,000,000
+    # articles: 10,000 new ones stored 24% slower than into an empty store).
+    guids = [a.guid for a in parsed.articles]
+    known: dict[str, str | None] = {}
+    for k in range(0, len(guids), 500):
+        part = guids[k : k + 500]
+        known.update(
+            conn.execute(
+                "SELECT guid, content_hash FROM articles WHERE feed_id = ? "
+                f"AND guid IN ({','.join('?' * len(part))})",
+                [fid, *part],
+            )
+        )
     dead = {g for (g,) in conn.execute("SELECT guid FROM tombstones WHERE feed_id = ?", (fid,))}
     new_rows, changed_rows = [], []
     for i, a in enumerate(parsed.articles):
