@@ -6,6 +6,7 @@ import argparse
 import atexit
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -134,13 +135,20 @@ def entry() -> NoReturn:
     """The `newsreader` command: `main`, then an exit that skips tearing the interpreter down.
 
     Once the command is done nothing is left to save: every write was committed as it was
-    made (a crash at any moment loses nothing committed), the worker pool is shut down, the
-    output is flushed here and the exit handlers run (multiprocessing's release its
-    semaphores). What is skipped is freeing every object and module one by one and closing
-    the SQLite connections, whose last close copies the write-ahead log into the database:
-    ~70 ms of a 2-second refresh here. The log is left for the next process to use (SQLite
-    reads it on open and checkpoints it as it writes)."""
+    made (a crash at any moment loses nothing committed), the worker pool is shut down,
+    thread pools finish their queued work and threads are joined, the output is flushed and
+    the exit handlers run (multiprocessing's release its semaphores). What is skipped is
+    freeing every object and module one by one and closing the SQLite connections, whose
+    last close copies the write-ahead log into the database: ~70 ms of a 2-second refresh
+    here. The log is left for the next process to use (SQLite reads it on open and
+    checkpoints it as it writes)."""
     rc = main()
+    finish_threads = getattr(threading, "_shutdown", None)
+    if finish_threads is None:  # not CPython: the ordinary exit
+        sys.exit(rc)
+    # What the interpreter's exit does first: thread pools finish the work queued on them (the
+    # app's store writes: a key pressed just before quitting) and other threads are joined.
+    finish_threads()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -108,3 +108,26 @@ def test_ctrl_c_while_the_workers_start_is_quiet_too(tmp_path: Path) -> None:
         slow.stop()
     assert proc.returncode == 130, err.decode()
     assert b"Traceback" not in err and b"Traceback" not in out, err.decode()
+
+
+def test_the_fast_exit_finishes_queued_writes(tmp_path: Path) -> None:
+    """`cli.entry` skips the interpreter's teardown, not what it waits for: work queued on a
+    thread pool (the app's store writes) is done before the process ends, output is flushed."""
+    import sys
+
+    done = tmp_path / "written"
+    code = (
+        "import time, newsreader.cli as c\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "pool = ThreadPoolExecutor(1)\n"
+        "def main():\n"
+        f"    pool.submit(lambda: (time.sleep(0.3), open({str(done)!r}, 'w').write('ok')))\n"
+        "    print('printed', end='')\n"
+        "    return 7\n"
+        "c.main = main\n"
+        "c.entry()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30)
+    assert proc.returncode == 7, proc.stderr.decode()
+    assert proc.stdout == b"printed"
+    assert done.read_text() == "ok"
