@@ -198,14 +198,12 @@ async def refresh_one(
     ingest: _Ingest,
     feeds_file: Path | None = None,
     force: bool = False,
-    validators: tuple[str | None, str | None, float | None] | None = None,
+    validators: tuple[str | None, str | None, float | None] = (None, None, None),
 ) -> FeedDone:
     """Update one feed from its source and record the outcome in the store (`validators`:
-    its stored etag, last_modified and retry_after, when the caller read them already)."""
+    its stored etag, last_modified and retry_after, read for every feed at the start)."""
     started = time.monotonic()
     url = sub.url
-    if validators is None:
-        validators = await asyncio.to_thread(store.validators, url)
     up = await fetch_feed(
         sub, fetcher=fetcher, validators=validators, feeds_file=feeds_file, force=force
     )

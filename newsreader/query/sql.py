@@ -75,7 +75,7 @@ class Compiled:
     def needs_ready(self) -> bool:
         """It reads the full-text index or the articles' text: the store is brought up to
         date first (`fts_ready`: the index, and the texts a refresh left to derive)."""
-        return bool(self.fts) or "a.text" in self.raw
+        return bool(self.fts) or _TEXT_SQL["text"] in self.raw
 
     @property
     def uses_regex(self) -> bool:

@@ -38,14 +38,22 @@ class ArticleQueries(FullText):
             params,
         )
 
-    def article_ids(self, view: View = ALL, limit: int | None = None) -> list[int]:
-        """The ids of a view in its order, all or the first `limit` (cheap: the list widget
-        pages rows by id)."""
+    def _view_id_rows(self, view: View, limit: int | None) -> Iterable[tuple[int]]:
+        """The (id,) rows of a view in its order, all or the first `limit`; none when the
+        query cannot run."""
         sql, params = self._view_ids_sql(view)
         if limit is not None:
             sql, params = sql + " LIMIT ?", [*params, limit]
         try:
-            return [r[0] for r in self.conn.execute(sql, params)]
+            return self.conn.execute(sql, params)
+        except sqlite3.OperationalError:
+            return ()
+
+    def article_ids(self, view: View = ALL, limit: int | None = None) -> list[int]:
+        """The ids of a view in its order, all or the first `limit` (cheap: the list widget
+        pages rows by id)."""
+        try:
+            return [r[0] for r in self._view_id_rows(view, limit)]
         except sqlite3.OperationalError:
             return []
 
@@ -55,11 +63,8 @@ class ArticleQueries(FullText):
         every full collection; the array takes 8 MB and is never walked."""
         if view.kind == "search":  # a search lists a few thousand at most (store/search.py)
             return array("q", self.article_ids(view, limit))
-        sql, params = self._view_ids_sql(view)
-        if limit is not None:
-            sql, params = sql + " LIMIT ?", [*params, limit]
         try:
-            return array("q", chain.from_iterable(self.conn.execute(sql, params)))
+            return array("q", chain.from_iterable(self._view_id_rows(view, limit)))
         except sqlite3.OperationalError:
             return array("q")
 

@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from newsreader.errors import UserError
 from newsreader.store.schema import MIGRATIONS, SCHEMA_VERSION, split_sql
+
+T = TypeVar("T")
 
 
 class StoreError(UserError):
@@ -138,6 +141,6 @@ def to_dt(ts: float | None) -> datetime | None:
     return datetime.fromtimestamp(ts, UTC) if ts is not None else None
 
 
-def chunks(seq: list[int], n: int) -> Iterator[list[int]]:
+def chunks(seq: list[T], n: int) -> Iterator[list[T]]:
     for i in range(0, len(seq), n):
         yield seq[i : i + n]
