@@ -66,7 +66,7 @@ class Killfile:
     def _matches(self, floor: int = 0) -> tuple[str, list[object]]:
         assert self.compiled is not None
         # New rows (a floor): look the few up by id; every row: walk the covering index.
-        test = self.compiled.sql if floor else self.compiled.scan_sql
+        test = self.compiled.rows_sql if floor else self.compiled.scan_sql
         sql = f"SELECT a.id FROM articles a WHERE a.id > ? AND ({test})"
         return sql, [floor, *self.compiled.bind(floor=floor)]
 

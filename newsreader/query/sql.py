@@ -45,6 +45,21 @@ FLOOR = _Sentinel("FLOOR")
 
 
 _PLUS = "\u00a7"  # where an index lookup may be turned off (never in our SQL otherwise)
+# A test of the link: `_URL_IN test-of-_URL_COL.link _URL_END`. The covering indexes leave
+# the link out (a refresh writes every index entry, schema.py 10), so a list reads it from
+# articles_by_link: `a.id IN (SELECT l.id FROM articles l WHERE <test of l.link>)`, one
+# walk of that index. A test of a few rows by id (the killfile on new rows) reads their
+# rows instead: `<test of a.link>`.
+_URL_IN, _URL_COL, _URL_END = "\u00b6", "\u00a4", "\u00b5"
+_URL_INDEX = {_URL_IN: "a.id IN (SELECT l.id FROM articles l WHERE ", _URL_COL: "l.", _URL_END: ")"}
+_URL_ROWS = {_URL_IN: "", _URL_COL: "a.", _URL_END: ""}
+
+
+def _spell(raw: str, plus: str, url: dict[str, str]) -> str:
+    out = raw.replace(_PLUS, plus)
+    for mark, sql in url.items():
+        out = out.replace(mark, sql)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +68,9 @@ class Compiled:
 
     `sql` lets SQLite look up the full-text matches by rowid (best when they are few);
     `scan_sql` makes it walk a narrow covering index and test membership instead (best when
-    they are many, or when a date range or a state can drive the search). `fts` holds the
-    FTS5 expressions, for `run.choose` to count.
+    they are many, or when a date range or a state can drive the search); `rows_sql` is
+    `sql` testing the link on the article's row, for a test of a few rows by id. `fts`
+    holds the FTS5 expressions, for `run.choose` to count.
     """
 
     text: str
@@ -65,11 +81,15 @@ class Compiled:
 
     @property
     def sql(self) -> str:
-        return self.raw.replace(_PLUS, "")
+        return _spell(self.raw, "", _URL_INDEX)
 
     @property
     def scan_sql(self) -> str:
-        return self.raw.replace(_PLUS, "+")
+        return _spell(self.raw, "+", _URL_INDEX)
+
+    @property
+    def rows_sql(self) -> str:
+        return _spell(self.raw, "", _URL_ROWS)
 
     @property
     def needs_ready(self) -> bool:
@@ -226,12 +246,17 @@ def _test(t: FieldTest) -> _IR:
             return _Fts(f"{_FTS_COLUMN[t.field]} : {phrase}")
         return _Sql(f"instr(nr_fold({col}), ?) > 0", (fold(value),))
     if t.field == "url":
+        link = f"{_URL_COL}link"
         if t.op == "=":
-            return _Sql("a.link IS ?", (value,))
+            return _url(f"{link} IS ?", (value,))
         if t.op == "=~":
-            return _Sql("nr_regexp(?, coalesce(a.link, ''), ?)", (value, RUN))
-        return _Sql("coalesce(a.link, '') LIKE ? ESCAPE '\\'", (_like(value),))
+            return _url(f"nr_regexp(?, coalesce({link}, ''), ?)", (value, RUN))
+        return _url(f"coalesce({link}, '') LIKE ? ESCAPE '\\'", (_like(value),))
     return _in_feeds(*_feed_cond(t))
+
+
+def _url(test: str, params: tuple[object, ...]) -> _Sql:
+    return _Sql(f"{_URL_IN}{test}{_URL_END}", params)
 
 
 _FEED_FIELDS = ("feed", "feedtitle", "feedurl", "tag")

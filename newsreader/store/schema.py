@@ -324,6 +324,22 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN html_base TEXT;
     """,
+    # 10: what a new article costs in a big store. Each entry of articles_cover carried the
+    # link (most of its width) and articles_by_date was its prefix: a refresh writes each new
+    # article into the indexes ordered by date at scattered places, so their width is pages
+    # written. sync_adopt_guid looks up (link, feed_id) for every insert: with articles_by_link
+    # on the link alone each article already stored under the same link elsewhere cost a read
+    # of its row. 10,000 new articles into 1,000,000, storing alone: 0.42 -> 0.24 s (an empty
+    # store: 0.19 s). A query on the URL reads articles_by_link (newsreader/query/sql.py).
+    """
+    DROP INDEX articles_cover;
+    DROP INDEX articles_by_date;
+    CREATE INDEX articles_cover ON articles(
+        published DESC, id DESC, feed_id, read, starred, hidden
+    );
+    DROP INDEX articles_by_link;
+    CREATE INDEX articles_by_link ON articles(link, feed_id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

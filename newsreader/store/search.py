@@ -34,7 +34,7 @@ class Search(ArticleQueries):
             if matches > SEARCH_VIEW_LIMIT:
                 cap = min(limit or SEARCH_VIEW_LIMIT, SEARCH_VIEW_LIMIT)
             if matches > walk_from:
-                table = "articles a INDEXED BY articles_by_date"
+                table = "articles a INDEXED BY articles_cover"
         sql = (
             f"SELECT a.id FROM {table} JOIN feeds f ON f.id = a.feed_id WHERE {where} "
             "ORDER BY a.published DESC, a.id DESC" + (f" LIMIT {int(cap)}" if cap else "")

@@ -412,6 +412,38 @@ def test_fts_state_migrates_from_schema_7_as_fully_indexed(tmp_path: Path) -> No
     assert sorted(h.title for h in store.search("walrus")) == ["t0", "t2"]
 
 
+def test_schema_10_narrows_the_covering_index_and_keys_links_by_feed(tmp_path: Path) -> None:
+    """A store at schema 9 migrates: the covering index loses the link, the date index its
+    duplicate, the link index gains the feed (the sync trigger's lookup); a query on the
+    link and a list by date answer as before."""
+    from newsreader import query
+
+    path = tmp_path / "old.sqlite"
+    conn = _schema_at(path, 9)
+    conn.execute("INSERT INTO feeds(id, url, subscribed) VALUES (1, 'https://a/', 1)")
+    for i in range(4):
+        conn.execute(
+            "INSERT INTO articles(feed_id, guid, title, link, published, fetched) "
+            "VALUES (1, ?, ?, ?, ?, 0)",
+            (f"g{i}", f"t{i}", f"https://a/{'x' if i % 2 else 'y'}/{i}", float(i)),
+        )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+
+    def columns(index: str) -> list[str]:
+        return [r[2] for r in store.conn.execute(f"PRAGMA index_info({index})")]
+
+    assert columns("articles_cover") == ["published", "id", "feed_id", "read", "starred", "hidden"]
+    assert columns("articles_by_link") == ["link", "feed_id"]
+    names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    assert "articles_by_date" not in names
+    titles = [store.get_article(i).title for i in query.matching_ids(store, "url ~ /x/")]
+    assert titles == ["t3", "t1"]
+    assert [store.get_article(i).title for i in store.article_ids()] == ["t3", "t2", "t1", "t0"]
+    assert store.check() == "ok"
+
+
 HOSTILE_HTML = (
     "<p onclick='steal()'>Hello <a href='/rel'>rel</a> <a href='javascript:alert(1)'>js</a>"
     "<script>evil()</script><iframe src='https://x.example/'>frame</iframe>"
