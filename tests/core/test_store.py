@@ -336,19 +336,27 @@ def _schema_at(path: Path, version: int) -> sqlite3.Connection:
     return conn
 
 
-def test_feed_counts_migrate_from_schema_6(tmp_path: Path) -> None:
+def _old_store(tmp_path: Path, version: int, columns: str, rows: list[tuple[object, ...]]) -> Store:
+    """A database at schema `version` holding `rows` in feed 1, opened (so migrated)."""
     path = tmp_path / "old.sqlite"
-    conn = _schema_at(path, 6)
-    conn.execute("INSERT INTO feeds(id, url) VALUES (1, 'https://a/')")
-    for i in range(5):
-        conn.execute(
-            "INSERT INTO articles(feed_id, guid, title, published, fetched, read, starred) "
-            "VALUES (1, ?, 't', ?, 0, ?, ?)",
-            (f"g{i}", float(i), i % 2, int(i == 3)),
-        )
+    conn = _schema_at(path, version)
+    conn.execute("INSERT INTO feeds(id, url, subscribed) VALUES (1, 'https://a/', 1)")
+    marks = ", ".join("?" * len(rows[0]))
+    conn.executemany(
+        f"INSERT INTO articles(feed_id, fetched, {columns}) VALUES (1, 0, {marks})", rows
+    )
     conn.commit()
     conn.close()
-    store = Store(path)
+    return Store(path)
+
+
+def test_feed_counts_migrate_from_schema_6(tmp_path: Path) -> None:
+    store = _old_store(
+        tmp_path,
+        6,
+        "guid, title, published, read, starred",
+        [(f"g{i}", "t", float(i), i % 2, int(i == 3)) for i in range(5)],
+    )
     assert _kept(store) == _recount(store) == {1: (5, 3, 1)}
 
 
@@ -418,18 +426,12 @@ def test_schema_10_narrows_the_covering_index_and_keys_links_by_feed(tmp_path: P
     link and a list by date answer as before."""
     from newsreader import query
 
-    path = tmp_path / "old.sqlite"
-    conn = _schema_at(path, 9)
-    conn.execute("INSERT INTO feeds(id, url, subscribed) VALUES (1, 'https://a/', 1)")
-    for i in range(4):
-        conn.execute(
-            "INSERT INTO articles(feed_id, guid, title, link, published, fetched) "
-            "VALUES (1, ?, ?, ?, ?, 0)",
-            (f"g{i}", f"t{i}", f"https://a/{'x' if i % 2 else 'y'}/{i}", float(i)),
-        )
-    conn.commit()
-    conn.close()
-    store = Store(path)
+    store = _old_store(
+        tmp_path,
+        9,
+        "guid, title, link, published",
+        [(f"g{i}", f"t{i}", f"https://a/{'x' if i % 2 else 'y'}/{i}", float(i)) for i in range(4)],
+    )
 
     def columns(index: str) -> list[str]:
         return [r[2] for r in store.conn.execute(f"PRAGMA index_info({index})")]
